@@ -1,0 +1,33 @@
+"""sigil-eval: a fast, sandboxed evaluator for HumanEval-style Rust completions.
+
+    report = await sigil_eval.evaluate(samples, problems)
+    async with sigil_eval.Evaluator(problems) as ev:
+        async for result in ev.results(stream): ...
+"""
+
+from sigil_eval.engine import Evaluator, evaluate
+from sigil_eval.errors import InfraError, InputError, SigilError
+from sigil_eval.metrics import estimate_pass_at_k
+from sigil_eval.options import EvalOptions
+from sigil_eval.problemsets import ProblemSet, load_problem_set
+from sigil_eval.records import Problem, ProblemTally, Rejection, Report, Result, Sample
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "EvalOptions",
+    "Evaluator",
+    "InfraError",
+    "InputError",
+    "Problem",
+    "ProblemSet",
+    "ProblemTally",
+    "Rejection",
+    "Report",
+    "Result",
+    "Sample",
+    "SigilError",
+    "estimate_pass_at_k",
+    "evaluate",
+    "load_problem_set",
+]

@@ -1,0 +1,3 @@
+from sigil_eval.cli import main
+
+raise SystemExit(main())

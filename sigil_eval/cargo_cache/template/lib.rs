@@ -1,0 +1,1 @@
+// Intentionally empty: this crate exists so cargo builds its dependencies.

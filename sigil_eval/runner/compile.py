@@ -1,0 +1,61 @@
+"""Compile one assembled program in the sandbox; optionally with clippy fused into the same build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sigil_eval.errors import InfraError
+from sigil_eval.options import wall_backstop
+from sigil_eval.records import TestStyle
+from sigil_eval.runner.context import JobContext
+from sigil_eval.runner.diagnostics import Diagnostics, parse_diagnostics
+from sigil_eval.runner.process import ProcessOutcome, run_limited
+from sigil_eval.runner.sandbox import Limits
+
+SOURCE_NAME = "src.rs"
+BINARY_NAME = "prog"
+
+
+@dataclass(frozen=True, slots=True)
+class CompileOutcome:
+    ok: bool
+    timed_out: bool
+    diagnostics: Diagnostics
+    wall_ms: float
+    with_clippy: bool
+
+
+def rustc_args(edition: str, test_style: TestStyle, ctx: JobContext) -> list[str]:
+    args = ["--edition", edition, "--crate-name", "sample", "-C", "opt-level=0", "-C", "debuginfo=0",
+            "--error-format=json", *ctx.cache.extern_args()]
+    if test_style == "cfg_test":
+        args.append("--test")
+    return [*args, SOURCE_NAME, "-o", BINARY_NAME]
+
+
+async def compile_program(job_dir: Path, edition: str, test_style: TestStyle, ctx: JobContext,
+                          *, clippy: bool) -> CompileOutcome:
+    compiler = ctx.clippy_driver if clippy and ctx.clippy_driver else ctx.toolchain.rustc
+    argv = [str(compiler), *rustc_args(edition, test_style, ctx)]
+    if compiler != ctx.toolchain.rustc:
+        # correctness lints are deny-by-default; as warnings they cannot turn a good build into a failure
+        argv[1:1] = ["-W", "clippy::correctness"]
+    budget = ctx.options.compile_budget
+    limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory, file_size=256 << 20)
+    outcome: ProcessOutcome = await run_limited(
+        ctx.sandbox.compile_argv(argv, job_dir, limits), cwd=job_dir, env=ctx.sandbox.environment(job_dir),
+        wall_timeout=wall_backstop(budget), output_cap=1 << 20,
+        signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
+    )
+    diagnostics = parse_diagnostics(outcome.stderr)
+    timed_out = outcome.wall_timeout or outcome.cpu_limit_hit
+    if not timed_out and outcome.returncode != 0:
+        if failure := diagnostics.environmental_failure():
+            raise InfraError(failure, error_type="infra_missing_toolchain")
+        if not diagnostics.errors and outcome.signal is None and not diagnostics.other_stderr:
+            raise InfraError(f"compiler exited with {outcome.returncode} and no diagnostics (sandbox failure?)",
+                             error_type="infra_sandbox")
+    ok = outcome.returncode == 0 and not timed_out and (job_dir / BINARY_NAME).is_file()
+    return CompileOutcome(ok=ok, timed_out=timed_out, diagnostics=diagnostics, wall_ms=outcome.wall_ms,
+                          with_clippy=compiler != ctx.toolchain.rustc)

@@ -1,0 +1,94 @@
+"""Read rustc's `--error-format=json` stream: errors, clippy lints by line, environmental failures."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sigil_eval.cargo_cache.warm import SAMPLE_CRATES
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    level: str
+    code: str | None
+    message: str
+    rendered: str
+    primary_lines: tuple[tuple[str, int, int], ...]  # (file, line_start, line_end) of primary spans
+
+
+@dataclass(slots=True)
+class Diagnostics:
+    items: list[Diagnostic] = field(default_factory=list)
+    other_stderr: list[str] = field(default_factory=list)  # non-JSON lines (linker output, crashes)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.level.startswith("error")]
+
+    def rendered_errors(self, limit: int = 16_000) -> str:
+        text = "".join(d.rendered for d in self.errors) + "\n".join(self.other_stderr)
+        return text[:limit]
+
+    def clippy_lints_within(self, file_name: str, first: int, last: int) -> list[Diagnostic]:
+        return [
+            d for d in self.items
+            if d.code and d.code.startswith("clippy::")
+            and any(f == file_name and start <= last and end >= first for f, start, end in d.primary_lines)
+        ]
+
+    def environmental_failure(self) -> str | None:
+        """A failure of the machine, not of the sample: one of our crates missing, no linker."""
+        for d in self.errors:
+            if d.code == "E0463" and any(f"`{crate}`" in d.message for crate in SAMPLE_CRATES):
+                return f"crate cache broken: {d.message}"
+            if "linker `" in d.message and "not found" in d.message:
+                return f"no linker: {d.message}"
+        for line in self.other_stderr:
+            if "error while loading shared libraries" in line:
+                return line
+        return None
+
+
+def _primary_lines(spans: list[dict[str, object]]) -> tuple[tuple[str, int, int], ...]:
+    """Primary span locations; a span inside a macro expansion is traced back to where the macro was called."""
+    found: list[tuple[str, int, int]] = []
+    for span in spans:
+        if not span.get("is_primary"):
+            continue
+        current: dict[str, object] | None = span
+        while current is not None:
+            expansion = current.get("expansion")
+            if isinstance(expansion, dict) and isinstance(expansion.get("span"), dict):
+                current = expansion["span"]
+            else:
+                break
+        assert current is not None
+        found.append((str(current.get("file_name")), int(current.get("line_start", 0) or 0),  # type: ignore[call-overload]
+                      int(current.get("line_end", 0) or 0)))  # type: ignore[call-overload]
+    return tuple(found)
+
+
+def parse_diagnostics(stderr: bytes) -> Diagnostics:
+    result = Diagnostics()
+    for raw in stderr.decode("utf-8", errors="replace").splitlines():
+        if not raw.startswith("{"):
+            if raw.strip():
+                result.other_stderr.append(raw)
+            continue
+        try:
+            message = json.loads(raw)
+        except ValueError:
+            result.other_stderr.append(raw)
+            continue
+        if message.get("$message_type", "diagnostic") != "diagnostic":
+            continue
+        code = message.get("code") or {}
+        result.items.append(Diagnostic(
+            level=str(message.get("level", "")),
+            code=code.get("code") if isinstance(code, dict) else None,
+            message=str(message.get("message", "")),
+            rendered=str(message.get("rendered") or message.get("message", "") + "\n"),
+            primary_lines=_primary_lines(message.get("spans") or []),
+        ))
+    return result

@@ -1,0 +1,141 @@
+"""The truth path: one sample compiled and tested on its own, in the sandbox."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+
+from sigil_eval.assemble import Program, assemble
+from sigil_eval.completion import clean_completion, is_main_free
+from sigil_eval.options import wall_backstop
+from sigil_eval.policy import policy_violation
+from sigil_eval.records import Problem, Result, Sample
+from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
+from sigil_eval.runner.context import JobContext
+from sigil_eval.runner.process import run_limited
+from sigil_eval.runner.sandbox import Limits
+from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main
+
+_TEST_MAIN = re.compile(r"\bfn\s+main\s*\(\s*\)")
+
+
+def with_sentinel(program: Program, sentinel: str) -> Program:
+    """For `fn main` tests: rename the tests' main and print a sentinel after it returns, so a sample that
+    exits early with code 0 cannot pass."""
+    source = program.source
+    matches = list(_TEST_MAIN.finditer(source))
+    if not matches:
+        return program
+    last = matches[-1]
+    source = source[: last.start()] + "fn __sigil_tests()" + source[last.end():]
+    source += f'\nfn main() {{\n    __sigil_tests();\n    println!("{sentinel}");\n}}\n'
+    return Program(source=source, completion_lines=program.completion_lines, full_function=program.full_function)
+
+
+def _base_result(sample: Sample, index: int) -> Result:
+    return Result(task_id=sample.task_id, completion=sample.completion, completion_id=sample.completion_id,
+                  sample_index=index, main_free=is_main_free(sample.completion))
+
+
+def _fail(result: Result, error_type: str, reason: str, stderr: str = "") -> Result:
+    result.error_type = error_type
+    result.passed = False
+    result.result = "timed out" if error_type.endswith("timeout") else f"failed: {error_type}: {reason}"
+    if stderr:
+        result.stderr = stderr
+    return result
+
+
+async def evaluate_isolated(problem: Problem, sample: Sample, index: int, slot: int, ctx: JobContext) -> Result:
+    result = _base_result(sample, index)
+    if ctx.options.policy:
+        cleaned = clean_completion(sample.completion, problem.entry_point)
+        if violation := policy_violation(cleaned.code):
+            return _fail(result, "invalid_sample", f"policy: {violation}")
+    program = assemble(problem, sample.completion)
+    sentinel = ""
+    if problem.test_style == "main":
+        sentinel = f"__sigil_done_{secrets.token_hex(8)}"
+        program = with_sentinel(program, sentinel)
+    job_dir = ctx.scratch_root / f"s{index}-{secrets.token_hex(4)}"
+    job_dir.mkdir(mode=0o755)
+    try:
+        (job_dir / SOURCE_NAME).write_text(program.source)
+        return await _compile_and_run(problem, program, sentinel, job_dir, slot, ctx, result)
+    finally:
+        if not ctx.options.keep_scratch:
+            shutil.rmtree(job_dir, ignore_errors=True)
+
+
+async def _compile_and_run(problem: Problem, program: Program, sentinel: str, job_dir: Path, slot: int,
+                           ctx: JobContext, result: Result) -> Result:
+    clippy_wanted = ctx.options.clippy != "off" and ctx.clippy_driver is not None
+    built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=clippy_wanted)
+    clippy_ok = _clippy_verdict(built, program) if built.with_clippy else None
+    if built.with_clippy and (built.timed_out or any(_is_clippy(d.code) for d in built.diagnostics.errors)):
+        # the verdict is rustc's: a clippy lint (under the sample's own lint levels) or clippy's extra time
+        # must not decide it, so rebuild without clippy
+        built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=False)
+    result.compile_time_ms = round(built.wall_ms, 3)
+    result.clippy_ok = clippy_ok
+    if built.timed_out:
+        return _fail(result, "compile_timeout", f"compile exceeded {ctx.options.compile_budget:g} s")
+    result.compile_ok = built.ok
+    if not built.ok:
+        result.clippy_ok = False if result.clippy_ok is not None else None
+        return _fail(result, "compile_error", _first_error(built), built.diagnostics.rendered_errors())
+    binary = job_dir / BINARY_NAME
+    result.binary_size_bytes = binary.stat().st_size
+    os.chmod(binary, 0o755)
+    verdict = await _run(binary, problem, sentinel, job_dir, slot, ctx, result)
+    result.test_ok = verdict.passed
+    if not verdict.passed:
+        return _fail(result, verdict.error_type or "runtime_error", verdict.reason, result.stderr)
+    if ctx.options.clippy == "required":
+        if result.clippy_ok is None:
+            return _fail(result, "clippy_timeout", "clippy gave no verdict within the compile budget")
+        if result.clippy_ok is False:
+            return _fail(result, "lint_failure", "clippy lints in the completion")
+    result.passed = True
+    result.result = "passed"
+    return result
+
+
+def _clippy_verdict(built: CompileOutcome, program: Program) -> bool | None:
+    if built.timed_out:
+        return None
+    first, last = program.completion_lines
+    return not built.diagnostics.clippy_lints_within(SOURCE_NAME, first, last)
+
+
+def _is_clippy(code: str | None) -> bool:
+    return bool(code and code.startswith("clippy::"))
+
+
+def _first_error(built: CompileOutcome) -> str:
+    errors = built.diagnostics.errors
+    if errors:
+        return errors[0].message
+    return (built.diagnostics.other_stderr or ["compiler failed"])[0]
+
+
+async def _run(binary: Path, problem: Problem, sentinel: str, job_dir: Path, slot: int, ctx: JobContext,
+               result: Result) -> Verdict:
+    budget = ctx.options.run_budget
+    limits = Limits(cpu_seconds=budget, address_space=ctx.options.run_memory, file_size=16 << 20,
+                    processes=ctx.options.run_processes)
+    outcome = await run_limited(
+        ctx.sandbox.run_argv([f"./{BINARY_NAME}"], job_dir, limits, slot), cwd=job_dir,
+        env=ctx.sandbox.environment(job_dir), wall_timeout=wall_backstop(budget),
+        output_cap=ctx.options.output_cap, signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
+    )
+    result.run_time_ms = round(outcome.wall_ms, 3)
+    verdict = (judge_libtest(outcome, budget) if problem.test_style == "cfg_test"
+               else judge_main(outcome, budget, sentinel))
+    if not verdict.passed:
+        text = (outcome.stdout + b"\n" + outcome.stderr).decode("utf-8", errors="replace").strip()
+        result.stderr = text[-8000:]
+    return verdict

@@ -1,0 +1,102 @@
+"""Wrap compile and run commands in the sandbox and the resource limits.
+
+firejail (0.9.72, as root): a new network namespace with no interfaces, seccomp, no new privileges, a read-only
+view of the system, the job's scratch dir as the only writable and the only visible place in /tmp, home
+directories hidden except the toolchain and the dependency rlibs, secrets blacklisted, a cleared environment.
+The compiler runs inside too (`include_str!("/etc/shadow")` must fail). Test binaries additionally drop to an
+unprivileged uid of their own (setpriv), so they cannot read anything root-only and RLIMIT_NPROC applies.
+Limits are rlimits set by `prlimit`: CPU time first, the wall clock in Python is only a backstop.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sigil_eval.errors import InfraError
+
+SandboxKind = Literal["firejail", "none"]
+SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh", "/root/.ssh")
+RUN_UID_BASE = 61000  # each worker slot runs its test binaries as uid RUN_UID_BASE + slot
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    cpu_seconds: float
+    address_space: int
+    file_size: int
+    processes: int | None = None
+
+    def prlimit_args(self, prlimit: str) -> list[str]:
+        cpu = max(1, int(self.cpu_seconds + 0.999))
+        args = [prlimit, f"--cpu={cpu}:{cpu + 1}", f"--as={self.address_space}", f"--fsize={self.file_size}",
+                "--core=0", "--nofile=256"]
+        if self.processes is not None:
+            args.append(f"--nproc={self.processes}")
+        return [*args, "--"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sandbox:
+    kind: SandboxKind
+    visible: tuple[Path, ...]  # read-only paths a jailed compiler needs (sysroot, dependency rlibs)
+    firejail: str | None
+    prlimit: str
+    setpriv: str | None
+
+    @property
+    def reports_signal_as_exit_code(self) -> bool:
+        return self.kind == "firejail"
+
+    def _jail(self, scratch: Path, caps: list[str]) -> list[str]:
+        if self.kind == "none":
+            return []
+        assert self.firejail is not None
+        args = [self.firejail, "--noprofile", "--quiet", "--net=none", "--nonewprivs", "--seccomp",
+                "--nosound", "--no3d", "--read-only=/", f"--whitelist={scratch}", f"--read-write={scratch}"]
+        args += [f"--whitelist={path}" for path in self.visible]
+        args += [f"--blacklist={path}" for path in SECRETS if Path(path).exists()]
+        return [*args, *caps, "--"]
+
+    def compile_argv(self, argv: Sequence[str], scratch: Path, limits: Limits) -> list[str]:
+        return [*self._jail(scratch, ["--caps.drop=all"]), *limits.prlimit_args(self.prlimit), *argv]
+
+    def run_argv(self, argv: Sequence[str], scratch: Path, limits: Limits, slot: int) -> list[str]:
+        drop: list[str] = []
+        if self.setpriv is not None:
+            uid = RUN_UID_BASE + slot
+            drop = [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+        caps = ["--caps.keep=setuid,setgid"] if drop else ["--caps.drop=all"]
+        return [*self._jail(scratch, caps), *drop, *limits.prlimit_args(self.prlimit), *argv]
+
+    def environment(self, scratch: Path) -> dict[str, str]:
+        return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8",
+                "RUST_BACKTRACE": "0"}
+
+
+def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Path]) -> Sandbox:
+    """`auto`: firejail when installed, else refuse unless the caller allowed running without one."""
+    prlimit = shutil.which("prlimit")
+    if prlimit is None:
+        raise InfraError("prlimit not found (util-linux): needed to bound CPU, memory and file size", error_type="infra_sandbox")
+    firejail = shutil.which("firejail")
+    setpriv = shutil.which("setpriv")
+    is_root = _is_root()
+    if requested == "firejail" or (requested == "auto" and firejail):
+        if firejail is None:
+            raise InfraError("firejail not found: install it (apt-get install firejail) or pass --sandbox none",
+                             error_type="infra_sandbox")
+        return Sandbox("firejail", tuple(visible), firejail, prlimit, setpriv if is_root else None)
+    if requested == "auto" and not allow_no_sandbox:
+        raise InfraError("no sandbox available (firejail not installed): install firejail, or pass "
+                         "--allow-no-sandbox to run untrusted code unconfined", error_type="infra_sandbox")
+    return Sandbox("none", tuple(visible), None, prlimit, setpriv if is_root else None)
+
+
+def _is_root() -> bool:
+    import os
+
+    return os.geteuid() == 0

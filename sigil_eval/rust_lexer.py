@@ -1,0 +1,94 @@
+"""A small Rust scanner: enough to tell code from comments and literals.
+
+Completion cleaning counts braces and the policy matches tokens; both must ignore what sits inside comments,
+strings and char literals, or a `"}"` in a string would close a function.
+"""
+
+from __future__ import annotations
+
+import re
+
+_RAW_STRING = re.compile(r'b?r(#*)"')
+_CHAR_LITERAL = re.compile(r"b?'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,6}\}|.)|[^\\'\n])'", re.DOTALL)
+
+
+def code_mask(source: str) -> str:
+    """Return `source` with every comment and literal replaced by spaces (newlines kept).
+
+    The result has the same length and line structure as the input, so offsets and line numbers carry over.
+    An unterminated comment or literal blanks out the rest of the text, as rustc would refuse it anyway.
+    """
+    out = list(source)
+    i, n = 0, len(source)
+
+    def blank(start: int, end: int) -> None:
+        for j in range(start, min(end, n)):
+            if out[j] != "\n":
+                out[j] = " "
+
+    while i < n:
+        c = source[i]
+        if source.startswith("//", i):
+            end = source.find("\n", i)
+            end = n if end < 0 else end
+            blank(i, end)
+            i = end
+        elif source.startswith("/*", i):
+            depth, j = 1, i + 2
+            while j < n and depth:
+                if source.startswith("/*", j):
+                    depth, j = depth + 1, j + 2
+                elif source.startswith("*/", j):
+                    depth, j = depth - 1, j + 2
+                else:
+                    j += 1
+            blank(i, j)
+            i = j
+        elif c in "rb" and (m := _RAW_STRING.match(source, i)) and not _ident_before(source, i):
+            closing = '"' + m.group(1)
+            end = source.find(closing, m.end())
+            end = n if end < 0 else end + len(closing)
+            blank(i, end)
+            i = end
+        elif c == '"' or (c == "b" and source.startswith('b"', i) and not _ident_before(source, i)):
+            j = i + (2 if c == "b" else 1)
+            while j < n and source[j] != '"':
+                j += 2 if source[j] == "\\" else 1
+            blank(i, j + 1)
+            i = j + 1
+        elif c in "'b" and (m := _CHAR_LITERAL.match(source, i)) and not _ident_before(source, i):
+            blank(i, m.end())
+            i = m.end()
+        else:
+            i += 1
+    return "".join(out)
+
+
+def _ident_before(source: str, i: int) -> bool:
+    return i > 0 and (source[i - 1].isalnum() or source[i - 1] == "_")
+
+
+def brace_depth(code: str) -> tuple[int, int | None]:
+    """Scan masked code; return (final depth, offset where depth first drops below zero or None)."""
+    depth = 0
+    for i, c in enumerate(code):
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return depth, i
+    return depth, None
+
+
+def matching_brace(code: str, open_at: int) -> int | None:
+    """Offset of the `}` closing the `{` at `open_at` in masked code, or None when it never closes."""
+    depth = 0
+    for i in range(open_at, len(code)):
+        if code[i] == "{":
+            depth += 1
+        elif code[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
