@@ -1,8 +1,8 @@
 """sigil-eval: a fast, sandboxed evaluator for HumanEval-style Rust completions.
 
-    report = await sigil_eval.evaluate(samples, problems)
-    async with sigil_eval.Evaluator(problems) as ev:
-        async for result in ev.results(stream): ...
+report = await sigil_eval.evaluate(samples, problems)
+async with sigil_eval.Evaluator(problems) as ev:
+    async for result in ev.results(stream): ...
 """
 
 from sigil_eval.engine import Evaluator, evaluate

@@ -15,7 +15,7 @@ import structlog
 
 from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.engine import Evaluator, first_sigil_error, report_for
-from sigil_eval.errors import InputError, SigilError
+from sigil_eval.errors import SigilError
 from sigil_eval.journal import Journal, matches
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
@@ -46,21 +46,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="evaluate a samples file (the default command)")
     ev.add_argument("samples", help="JSONL (.gz ok) of {task_id, completion[, completion_id]}")
-    ev.add_argument("--problems", "--problem_file", "--problem-file", dest="problems",
-                    help="problem set (.jsonl/.jsonl.gz, any supported shape); default: the built-in set")
+    ev.add_argument(
+        "--problems",
+        "--problem_file",
+        "--problem-file",
+        dest="problems",
+        help="problem set (.jsonl/.jsonl.gz, any supported shape); default: the built-in set",
+    )
     ev.add_argument("--workers", "--n_workers", "--n-workers", dest="workers", type=int, default=2)
     ev.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU per compile and per test run")
     ev.add_argument("--compile-timeout", type=float, default=None)
     ev.add_argument("--run-timeout", type=float, default=None)
     ev.add_argument("--k", "--ks", dest="k", type=_ks, default=[1, 10, 100], help="e.g. 1,10,100")
     ev.add_argument("--clippy", choices=["off", "advisory", "required"], default="advisory")
-    ev.add_argument("--sandbox", "--sandbox_mode", "--sandbox-mode", dest="sandbox",
-                    choices=["auto", "firejail", "none"], default="auto")
+    ev.add_argument(
+        "--sandbox",
+        "--sandbox_mode",
+        "--sandbox-mode",
+        dest="sandbox",
+        choices=["auto", "firejail", "none"],
+        default="auto",
+    )
     ev.add_argument("--require-sandbox", action="store_true", help="refuse to run without firejail")
     ev.add_argument("--allow-no-sandbox", action="store_true", help="with --sandbox auto: run unconfined if needed")
     ev.add_argument("--policy", action="store_true", help="refuse samples using process/net/fs/unsafe/… APIs")
-    ev.add_argument("--no-prelude", action="store_true",
-                    help="do not add HumanEval-X's `use` prelude to seed-shape problems (the seed's exact behaviour)")
+    ev.add_argument(
+        "--no-prelude",
+        action="store_true",
+        help="do not add HumanEval-X's `use` prelude to seed-shape problems (the seed's exact behaviour)",
+    )
     ev.add_argument("--mode", choices=["isolated"], default="isolated")
     ev.add_argument("--out", help="results file (default: <SAMPLES>_results.jsonl)")
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
@@ -79,7 +93,12 @@ def normalise_argv(argv: Sequence[str]) -> list[str]:
     """`sigil-eval FILE …` means `sigil-eval evaluate FILE …`; the seed's `--k=1,10` style works as is."""
     args = list(argv)
     first = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
-    if first is not None and args[first] not in SUBCOMMANDS and "-h" not in args[:first] and "--help" not in args[:first]:
+    if (
+        first is not None
+        and args[first] not in SUBCOMMANDS
+        and "-h" not in args[:first]
+        and "--help" not in args[:first]
+    ):
         args.insert(first, "evaluate")
     return args
 
@@ -112,8 +131,10 @@ def _run_async(func: Any, args: argparse.Namespace) -> int:
             raise error from None
         raise
     except KeyboardInterrupt:
-        print("sigil-eval: interrupted; finished results are kept in the journal, rerun the same command to resume",
-              file=sys.stderr)
+        print(
+            "sigil-eval: interrupted; finished results are kept in the journal, rerun the same command to resume",
+            file=sys.stderr,
+        )
         return 130
 
 
@@ -136,10 +157,18 @@ async def _warm(args: argparse.Namespace) -> int:
 
 def _options(args: argparse.Namespace) -> EvalOptions:
     return EvalOptions(
-        workers=args.workers, timeout=args.timeout, compile_timeout=args.compile_timeout,
-        run_timeout=args.run_timeout, clippy=args.clippy, sandbox=args.sandbox,
-        allow_no_sandbox=args.allow_no_sandbox, require_sandbox=args.require_sandbox, policy=args.policy,
-        prelude=not args.no_prelude, mode=args.mode, keep_scratch=args.keep_scratch,
+        workers=args.workers,
+        timeout=args.timeout,
+        compile_timeout=args.compile_timeout,
+        run_timeout=args.run_timeout,
+        clippy=args.clippy,
+        sandbox=args.sandbox,
+        allow_no_sandbox=args.allow_no_sandbox,
+        require_sandbox=args.require_sandbox,
+        policy=args.policy,
+        prelude=not args.no_prelude,
+        mode=args.mode,
+        keep_scratch=args.keep_scratch,
     ).validate()
 
 
@@ -209,8 +238,9 @@ async def _evaluate(args: argparse.Namespace) -> int:
     rejects_path = out.with_name(out.name.removesuffix(".jsonl") + "_rejects.jsonl")
     if rejections:
         write_jsonl(rejects_path, rejections)
-    report = report_for(evaluator, sorted(results.values(), key=lambda r: r.sample_index),
-                        time.perf_counter() - started, ks=args.k)
+    report = report_for(
+        evaluator, sorted(results.values(), key=lambda r: r.sample_index), time.perf_counter() - started, ks=args.k
+    )
     print(format_summary(report), file=sys.stderr)
     print(f"  results: {out}" + (f"   rejections: {rejects_path}" if rejections else ""), file=sys.stderr)
     if args.json:

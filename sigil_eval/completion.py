@@ -37,7 +37,7 @@ def extract_code(raw: str, entry_point: str) -> str:
     """The code inside markdown fences: the rust block defining the entry point, else the first block."""
     if "```" not in raw:
         return raw
-    blocks = [(lang.lower(), body) for lang, body in _FENCE.findall(raw)]
+    blocks: list[tuple[str, str]] = [(str(lang).lower(), str(body)) for lang, body in _FENCE.findall(raw)]
     if not blocks:
         return raw
     rust = [body for lang, body in blocks if lang in _RUST_LANGS]

@@ -84,10 +84,15 @@ class Evaluator:
         opts = self.options
         toolchain = await resolve_toolchain()
         if opts.clippy == "required" and toolchain.clippy_driver is None:
-            raise InfraError("--clippy required, but clippy-driver is not in the toolchain (rustup component add clippy)")
+            raise InfraError(
+                "--clippy required, but clippy-driver is not in the toolchain (rustup component add clippy)"
+            )
         cache = await warm(toolchain, opts.cache_dir)
-        sandbox = make_sandbox(opts.sandbox, allow_no_sandbox=opts.allow_no_sandbox or opts.sandbox == "none",
-                               visible=[toolchain.sysroot, cache.deps_dir])
+        sandbox = make_sandbox(
+            opts.sandbox,
+            allow_no_sandbox=opts.allow_no_sandbox or opts.sandbox == "none",
+            visible=[toolchain.sysroot, cache.deps_dir],
+        )
         if opts.require_sandbox and sandbox.kind == "none":
             raise InfraError("--require-sandbox: no sandbox available", error_type="infra_sandbox")
         scratch = Path(tempfile.mkdtemp(prefix="sigil-eval-"))
@@ -100,8 +105,9 @@ class Evaluator:
             raise
         return self
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self._ctx is not None and not self.options.keep_scratch:
             shutil.rmtree(self._ctx.scratch_root, ignore_errors=True)
 
@@ -111,8 +117,12 @@ class Evaluator:
         probe = ctx.scratch_root / "probe"
         probe.mkdir(mode=0o755)
         limits = Limits(cpu_seconds=10, address_space=ctx.options.compile_memory, file_size=1 << 20)
-        outcome = await run_limited(ctx.sandbox.compile_argv([str(ctx.toolchain.rustc), "-V"], probe, limits),
-                                    cwd=probe, env=ctx.sandbox.environment(probe), wall_timeout=30)
+        outcome = await run_limited(
+            ctx.sandbox.compile_argv([str(ctx.toolchain.rustc), "-V"], probe, limits),
+            cwd=probe,
+            env=ctx.sandbox.environment(probe),
+            wall_timeout=30,
+        )
         if outcome.returncode != 0 or not outcome.stdout.startswith(b"rustc"):
             detail = outcome.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
             raise InfraError(f"sandbox ({ctx.sandbox.kind}) cannot run rustc: {detail[0]}", error_type="infra_sandbox")
@@ -126,8 +136,14 @@ class Evaluator:
             index = 0
             async for item in _aiter(samples):
                 sample = sample_from_object(item, self.problem_set.problems)
-                yield index, (Rejection(source="<samples>", line=index + 1, reason=sample)
-                              if isinstance(sample, str) else sample)
+                yield (
+                    index,
+                    (
+                        Rejection(source="<samples>", line=index + 1, reason=sample)
+                        if isinstance(sample, str)
+                        else sample
+                    ),
+                )
                 index += 1
 
         async for result in self.results_indexed(indexed()):
@@ -166,8 +182,9 @@ def _as_dict(options: EvalOptions) -> dict[str, Any]:
     return {name: getattr(options, name) for name in options.__struct_fields__}
 
 
-async def evaluate(samples: SamplesArg, problems: ProblemsArg = None, *, ks: Iterable[int] = DEFAULT_KS,
-                   **options: Any) -> Report:
+async def evaluate(
+    samples: SamplesArg, problems: ProblemsArg = None, *, ks: Iterable[int] = DEFAULT_KS, **options: Any
+) -> Report:
     """Evaluate samples (any iterable or async iterable) and return the Report.
 
     Raises InfraError when the machine cannot evaluate; a sample never raises.
@@ -182,13 +199,21 @@ async def evaluate(samples: SamplesArg, problems: ProblemsArg = None, *, ks: Ite
     return report_for(evaluator, results, time.perf_counter() - started, ks=ks)
 
 
-def report_for(evaluator: Evaluator, results: list[Result], elapsed: float, *, ks: Iterable[int] = DEFAULT_KS) -> Report:
+def report_for(
+    evaluator: Evaluator, results: list[Result], elapsed: float, *, ks: Iterable[int] = DEFAULT_KS
+) -> Report:
     ctx = evaluator.context
     return build_report(
-        results, evaluator.rejections, ks=tuple(ks),
-        rustc_version=ctx.toolchain.version, problem_set=evaluator.problem_set.name,
-        problem_set_sha256=evaluator.problem_set.sha256, prelude_applied=evaluator.problem_set.prelude_applied,
-        mode=evaluator.options.mode, sandbox=ctx.sandbox.kind,
+        results,
+        evaluator.rejections,
+        ks=tuple(ks),
+        rustc_version=ctx.toolchain.version,
+        problem_set=evaluator.problem_set.name,
+        problem_set_sha256=evaluator.problem_set.sha256,
+        prelude_applied=evaluator.problem_set.prelude_applied,
+        mode=evaluator.options.mode,
+        sandbox=ctx.sandbox.kind,
         clippy=evaluator.options.clippy if ctx.toolchain.clippy_driver else "missing",
-        elapsed_s=round(elapsed, 3), samples_per_s=round(len(results) / elapsed, 3) if elapsed > 0 else 0.0,
+        elapsed_s=round(elapsed, 3),
+        samples_per_s=round(len(results) / elapsed, 3) if elapsed > 0 else 0.0,
     )

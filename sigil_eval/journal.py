@@ -62,4 +62,7 @@ class Journal:
 def matches(result: Result, sample: Sample) -> bool:
     """A journaled result is reused only for the very same sample at the same line."""
     return (result.task_id, result.completion, result.completion_id) == (
-        sample.task_id, sample.completion, sample.completion_id)
+        sample.task_id,
+        sample.completion,
+        sample.completion_id,
+    )

@@ -6,7 +6,7 @@ import gzip
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import msgspec
 
@@ -21,7 +21,7 @@ def _open_binary(path: Path) -> IO[bytes]:
     try:
         with open(path, "rb") as probe:
             magic = probe.read(2)
-        return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb")) if magic == b"\x1f\x8b" else open(path, "rb")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
@@ -63,7 +63,7 @@ def write_jsonl(filename: str | os.PathLike[str], data: Iterable[Any], append: b
     """The seed's `write_jsonl`: dicts or msgspec Structs, one per line; `.gz` compresses."""
     mode = "ab" if append else "wb"
     path = str(filename)
-    handle: IO[bytes] = gzip.open(path, mode) if path.endswith(".gz") else open(path, mode)
+    handle = cast(IO[bytes], gzip.open(path, mode)) if path.endswith(".gz") else open(path, mode)  # noqa: SIM115
     with handle:
         for item in data:
             handle.write(_encoder.encode(item) + b"\n")

@@ -44,8 +44,11 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
 
         if self.workers < 1:
             raise InputError(f"--workers must be at least 1, got {self.workers}")
-        for name, value in (("timeout", self.timeout), ("compile-timeout", self.compile_budget),
-                            ("run-timeout", self.run_budget)):
+        for name, value in (
+            ("timeout", self.timeout),
+            ("compile-timeout", self.compile_budget),
+            ("run-timeout", self.run_budget),
+        ):
             if not value > 0:
                 raise InputError(f"--{name} must be positive, got {value}")
         if self.require_sandbox and self.sandbox == "none":

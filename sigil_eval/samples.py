@@ -43,8 +43,9 @@ def sample_from_object(value: Any, known_tasks: Mapping[str, object] | None) -> 
     return Sample(task_id=fields["task_id"], completion=fields["completion"], completion_id=completion_id)
 
 
-def read_samples(path: str | os.PathLike[str],
-                 known_tasks: Mapping[str, object] | None) -> Iterator[tuple[int, Sample | Rejection]]:
+def read_samples(
+    path: str | os.PathLike[str], known_tasks: Mapping[str, object] | None
+) -> Iterator[tuple[int, Sample | Rejection]]:
     """(0-based line index, Sample or Rejection) for every non-blank line of a samples file."""
     source = str(path)
     for number, raw in iter_lines(path):
@@ -65,7 +66,9 @@ def stable_task_id(prompt: str) -> str:
     return "pipeline/" + hashlib.sha256(prompt.encode()).hexdigest()[:16]
 
 
-def convert_pipeline_file(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> tuple[int, list[Rejection]]:
+def convert_pipeline_file(
+    source: str | os.PathLike[str], target: str | os.PathLike[str]
+) -> tuple[int, list[Rejection]]:
     """Turn `{prompt, gen}` lines into `{task_id, completion, completion_id}` samples."""
     seen: dict[str, int] = {}
     out: list[dict[str, Any]] = []
@@ -77,11 +80,15 @@ def convert_pipeline_file(source: str | os.PathLike[str], target: str | os.PathL
             rejections.append(Rejection(source=str(source), line=number, reason=f"invalid JSON: {exc}"))
             continue
         if not (isinstance(row.get("prompt"), str) and isinstance(row.get("gen"), str)):
-            rejections.append(Rejection(source=str(source), line=number, reason="expected string fields 'prompt' and 'gen'"))
+            rejections.append(
+                Rejection(source=str(source), line=number, reason="expected string fields 'prompt' and 'gen'")
+            )
             continue
         task_id = stable_task_id(row["prompt"])
         seen[task_id] = seen.get(task_id, -1) + 1
-        out.append({"task_id": task_id, "prompt": row["prompt"], "completion": row["gen"], "completion_id": seen[task_id]})
+        out.append(
+            {"task_id": task_id, "prompt": row["prompt"], "completion": row["gen"], "completion_id": seen[task_id]}
+        )
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     write_jsonl(target, out)
     return len(out), rejections

@@ -97,7 +97,9 @@ async def _build(toolchain: Toolchain, directory: Path, manifest: Path) -> WarmC
     env = dict(os.environ, RUSTC=str(toolchain.rustc))
     proc = await anyio.run_process(
         [str(toolchain.cargo), "build", "--locked", "--message-format=json", "--target-dir", str(directory / "target")],
-        cwd=crate, env=env, check=False,
+        cwd=crate,
+        env=env,
+        check=False,
     )
     if proc.returncode != 0:
         tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]

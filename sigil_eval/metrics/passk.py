@@ -8,8 +8,9 @@ import numpy as np
 import numpy.typing as npt
 
 
-def estimate_pass_at_k(num_samples: Sequence[int] | npt.NDArray[np.int64],
-                       num_correct: Sequence[int] | npt.NDArray[np.int64], k: int) -> npt.NDArray[np.float64]:
+def estimate_pass_at_k(
+    num_samples: Sequence[int] | npt.NDArray[np.int64], num_correct: Sequence[int] | npt.NDArray[np.int64], k: int
+) -> npt.NDArray[np.float64]:
     """pass@k per problem: 1 - C(n-c, k) / C(n, k) = 1 - prod_{i=n-c+1}^{n} (1 - k/i).
 
     The product is a sum of log1p terms; with a cumulative sum over i every problem's sum is a difference of

@@ -17,8 +17,9 @@ def _mean(values: list[float]) -> float | None:
     return float(np.mean(values)) if values else None
 
 
-def build_report(results: Sequence[Result], rejections: Sequence[Rejection], *, ks: Sequence[int] = DEFAULT_KS,
-                 **context: object) -> Report:
+def build_report(
+    results: Sequence[Result], rejections: Sequence[Rejection], *, ks: Sequence[int] = DEFAULT_KS, **context: object
+) -> Report:
     tallies: dict[str, ProblemTally] = {}
     for r in results:
         tally = tallies.setdefault(r.task_id, ProblemTally(n=0, passed=0))
@@ -27,8 +28,7 @@ def build_report(results: Sequence[Result], rejections: Sequence[Rejection], *, 
     n = np.array([t.n for t in tallies.values()], dtype=np.int64)
     c = np.array([t.passed for t in tallies.values()], dtype=np.int64)
     pass_at_k = {
-        f"pass@{k}": float(estimate_pass_at_k(n, c, k).mean())
-        for k in sorted(set(ks)) if n.size and k <= int(n.min())
+        f"pass@{k}": float(estimate_pass_at_k(n, c, k).mean()) for k in sorted(set(ks)) if n.size and k <= int(n.min())
     }
     clippy = [float(bool(r.clippy_ok)) for r in results if r.clippy_ok is not None]
     return Report(
@@ -50,22 +50,29 @@ def build_report(results: Sequence[Result], rejections: Sequence[Rejection], *, 
 
 def format_summary(report: Report) -> str:
     """Human-readable summary (stderr)."""
-    lines = [f"sigil-eval: {report.n_samples} samples, {report.n_problems} problems, "
-             f"{report.n_rejected} rejected lines ({report.mode}, sandbox {report.sandbox}, {report.rustc_version})"]
-    lines.append(f"  problem set: {report.problem_set} sha256 {report.problem_set_sha256[:16]}"
-                 + (f" (HumanEval-X `use` prelude added to {report.prelude_applied} problems)"
-                    if report.prelude_applied else ""))
+    lines = [
+        f"sigil-eval: {report.n_samples} samples, {report.n_problems} problems, "
+        f"{report.n_rejected} rejected lines ({report.mode}, sandbox {report.sandbox}, {report.rustc_version})"
+    ]
+    lines.append(
+        f"  problem set: {report.problem_set} sha256 {report.problem_set_sha256[:16]}"
+        + (f" (HumanEval-X `use` prelude added to {report.prelude_applied} problems)" if report.prelude_applied else "")
+    )
     for name, value in report.pass_at_k.items():
         lines.append(f"  {name:<10} {value:.4f}")
 
     def pct(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.1%}"
 
-    lines.append(f"  compile rate {pct(report.compile_rate)}   main-free {pct(report.main_free_rate)}   "
-                 f"clippy pass {pct(report.clippy_pass_rate)}")
+    lines.append(
+        f"  compile rate {pct(report.compile_rate)}   main-free {pct(report.main_free_rate)}   "
+        f"clippy pass {pct(report.clippy_pass_rate)}"
+    )
     if report.avg_compile_time_ms is not None:
-        lines.append(f"  avg compile {report.avg_compile_time_ms:.0f} ms   avg binary "
-                     f"{(report.avg_binary_size_bytes or 0) / 1024:.0f} KiB")
+        lines.append(
+            f"  avg compile {report.avg_compile_time_ms:.0f} ms   avg binary "
+            f"{(report.avg_binary_size_bytes or 0) / 1024:.0f} KiB"
+        )
     if report.error_types:
         lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in report.error_types.items()))
     lines.append(f"  {report.elapsed_s:.1f} s, {report.samples_per_s:.1f} samples/s")

@@ -27,15 +27,26 @@ class CompileOutcome:
 
 
 def rustc_args(edition: str, test_style: TestStyle, ctx: JobContext) -> list[str]:
-    args = ["--edition", edition, "--crate-name", "sample", "-C", "opt-level=0", "-C", "debuginfo=0",
-            "--error-format=json", *ctx.cache.extern_args()]
+    args = [
+        "--edition",
+        edition,
+        "--crate-name",
+        "sample",
+        "-C",
+        "opt-level=0",
+        "-C",
+        "debuginfo=0",
+        "--error-format=json",
+        *ctx.cache.extern_args(),
+    ]
     if test_style == "cfg_test":
         args.append("--test")
     return [*args, SOURCE_NAME, "-o", BINARY_NAME]
 
 
-async def compile_program(job_dir: Path, edition: str, test_style: TestStyle, ctx: JobContext,
-                          *, clippy: bool) -> CompileOutcome:
+async def compile_program(
+    job_dir: Path, edition: str, test_style: TestStyle, ctx: JobContext, *, clippy: bool
+) -> CompileOutcome:
     compiler = ctx.clippy_driver if clippy and ctx.clippy_driver else ctx.toolchain.rustc
     argv = [str(compiler), *rustc_args(edition, test_style, ctx)]
     if compiler != ctx.toolchain.rustc:
@@ -44,8 +55,11 @@ async def compile_program(job_dir: Path, edition: str, test_style: TestStyle, ct
     budget = ctx.options.compile_budget
     limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory, file_size=256 << 20)
     outcome: ProcessOutcome = await run_limited(
-        ctx.sandbox.compile_argv(argv, job_dir, limits), cwd=job_dir, env=ctx.sandbox.environment(job_dir),
-        wall_timeout=wall_backstop(budget), output_cap=1 << 20,
+        ctx.sandbox.compile_argv(argv, job_dir, limits),
+        cwd=job_dir,
+        env=ctx.sandbox.environment(job_dir),
+        wall_timeout=wall_backstop(budget),
+        output_cap=1 << 20,
         signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
     )
     diagnostics = parse_diagnostics(outcome.stderr)
@@ -54,8 +68,15 @@ async def compile_program(job_dir: Path, edition: str, test_style: TestStyle, ct
         if failure := diagnostics.environmental_failure():
             raise InfraError(failure, error_type="infra_missing_toolchain")
         if not diagnostics.errors and outcome.signal is None and not diagnostics.other_stderr:
-            raise InfraError(f"compiler exited with {outcome.returncode} and no diagnostics (sandbox failure?)",
-                             error_type="infra_sandbox")
+            raise InfraError(
+                f"compiler exited with {outcome.returncode} and no diagnostics (sandbox failure?)",
+                error_type="infra_sandbox",
+            )
     ok = outcome.returncode == 0 and not timed_out and (job_dir / BINARY_NAME).is_file()
-    return CompileOutcome(ok=ok, timed_out=timed_out, diagnostics=diagnostics, wall_ms=outcome.wall_ms,
-                          with_clippy=compiler != ctx.toolchain.rustc)
+    return CompileOutcome(
+        ok=ok,
+        timed_out=timed_out,
+        diagnostics=diagnostics,
+        wall_ms=outcome.wall_ms,
+        with_clippy=compiler != ctx.toolchain.rustc,
+    )

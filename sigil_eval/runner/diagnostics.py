@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from sigil_eval.cargo_cache.warm import SAMPLE_CRATES
 
@@ -32,8 +33,10 @@ class Diagnostics:
 
     def clippy_lints_within(self, file_name: str, first: int, last: int) -> list[Diagnostic]:
         return [
-            d for d in self.items
-            if d.code and d.code.startswith("clippy::")
+            d
+            for d in self.items
+            if d.code
+            and d.code.startswith("clippy::")
             and any(f == file_name and start <= last and end >= first for f, start, end in d.primary_lines)
         ]
 
@@ -50,22 +53,18 @@ class Diagnostics:
         return None
 
 
-def _primary_lines(spans: list[dict[str, object]]) -> tuple[tuple[str, int, int], ...]:
+def _primary_lines(spans: list[dict[str, Any]]) -> tuple[tuple[str, int, int], ...]:
     """Primary span locations; a span inside a macro expansion is traced back to where the macro was called."""
     found: list[tuple[str, int, int]] = []
     for span in spans:
         if not span.get("is_primary"):
             continue
-        current: dict[str, object] | None = span
-        while current is not None:
-            expansion = current.get("expansion")
-            if isinstance(expansion, dict) and isinstance(expansion.get("span"), dict):
-                current = expansion["span"]
-            else:
-                break
-        assert current is not None
-        found.append((str(current.get("file_name")), int(current.get("line_start", 0) or 0),  # type: ignore[call-overload]
-                      int(current.get("line_end", 0) or 0)))  # type: ignore[call-overload]
+        current = span
+        while isinstance(current.get("expansion"), dict) and isinstance(current["expansion"].get("span"), dict):
+            current = current["expansion"]["span"]
+        found.append(
+            (str(current.get("file_name")), int(current.get("line_start") or 0), int(current.get("line_end") or 0))
+        )
     return tuple(found)
 
 
@@ -84,11 +83,13 @@ def parse_diagnostics(stderr: bytes) -> Diagnostics:
         if message.get("$message_type", "diagnostic") != "diagnostic":
             continue
         code = message.get("code") or {}
-        result.items.append(Diagnostic(
-            level=str(message.get("level", "")),
-            code=code.get("code") if isinstance(code, dict) else None,
-            message=str(message.get("message", "")),
-            rendered=str(message.get("rendered") or message.get("message", "") + "\n"),
-            primary_lines=_primary_lines(message.get("spans") or []),
-        ))
+        result.items.append(
+            Diagnostic(
+                level=str(message.get("level", "")),
+                code=code.get("code") if isinstance(code, dict) else None,
+                message=str(message.get("message", "")),
+                rendered=str(message.get("rendered") or message.get("message", "") + "\n"),
+                primary_lines=_primary_lines(message.get("spans") or []),
+            )
+        )
     return result

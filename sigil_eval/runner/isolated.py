@@ -30,14 +30,19 @@ def with_sentinel(program: Program, sentinel: str) -> Program:
     if not matches:
         return program
     last = matches[-1]
-    source = source[: last.start()] + "fn __sigil_tests()" + source[last.end():]
+    source = source[: last.start()] + "fn __sigil_tests()" + source[last.end() :]
     source += f'\nfn main() {{\n    __sigil_tests();\n    println!("{sentinel}");\n}}\n'
     return Program(source=source, completion_lines=program.completion_lines, full_function=program.full_function)
 
 
 def _base_result(sample: Sample, index: int) -> Result:
-    return Result(task_id=sample.task_id, completion=sample.completion, completion_id=sample.completion_id,
-                  sample_index=index, main_free=is_main_free(sample.completion))
+    return Result(
+        task_id=sample.task_id,
+        completion=sample.completion,
+        completion_id=sample.completion_id,
+        sample_index=index,
+        main_free=is_main_free(sample.completion),
+    )
 
 
 def _fail(result: Result, error_type: str, reason: str, stderr: str = "") -> Result:
@@ -70,8 +75,9 @@ async def evaluate_isolated(problem: Problem, sample: Sample, index: int, slot: 
             shutil.rmtree(job_dir, ignore_errors=True)
 
 
-async def _compile_and_run(problem: Problem, program: Program, sentinel: str, job_dir: Path, slot: int,
-                           ctx: JobContext, result: Result) -> Result:
+async def _compile_and_run(
+    problem: Problem, program: Program, sentinel: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
+) -> Result:
     clippy_wanted = ctx.options.clippy != "off" and ctx.clippy_driver is not None
     built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=clippy_wanted)
     clippy_ok = _clippy_verdict(built, program) if built.with_clippy else None
@@ -122,19 +128,28 @@ def _first_error(built: CompileOutcome) -> str:
     return (built.diagnostics.other_stderr or ["compiler failed"])[0]
 
 
-async def _run(binary: Path, problem: Problem, sentinel: str, job_dir: Path, slot: int, ctx: JobContext,
-               result: Result) -> Verdict:
+async def _run(
+    binary: Path, problem: Problem, sentinel: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
+) -> Verdict:
     budget = ctx.options.run_budget
-    limits = Limits(cpu_seconds=budget, address_space=ctx.options.run_memory, file_size=16 << 20,
-                    processes=ctx.options.run_processes)
+    limits = Limits(
+        cpu_seconds=budget,
+        address_space=ctx.options.run_memory,
+        file_size=16 << 20,
+        processes=ctx.options.run_processes,
+    )
     outcome = await run_limited(
-        ctx.sandbox.run_argv([f"./{BINARY_NAME}"], job_dir, limits, slot), cwd=job_dir,
-        env=ctx.sandbox.environment(job_dir), wall_timeout=wall_backstop(budget),
-        output_cap=ctx.options.output_cap, signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
+        ctx.sandbox.run_argv([f"./{BINARY_NAME}"], job_dir, limits, slot),
+        cwd=job_dir,
+        env=ctx.sandbox.environment(job_dir),
+        wall_timeout=wall_backstop(budget),
+        output_cap=ctx.options.output_cap,
+        signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
     )
     result.run_time_ms = round(outcome.wall_ms, 3)
-    verdict = (judge_libtest(outcome, budget) if problem.test_style == "cfg_test"
-               else judge_main(outcome, budget, sentinel))
+    verdict = (
+        judge_libtest(outcome, budget) if problem.test_style == "cfg_test" else judge_main(outcome, budget, sentinel)
+    )
     if not verdict.passed:
         text = (outcome.stdout + b"\n" + outcome.stderr).decode("utf-8", errors="replace").strip()
         result.stderr = text[-8000:]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -61,10 +62,8 @@ async def _drain(stream: ByteReceiveStream | None, sink: _CappedBuffer) -> None:
 
 
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 async def run_limited(
@@ -83,8 +82,13 @@ async def run_limited(
     out, err = _CappedBuffer(output_cap), _CappedBuffer(output_cap)
     started = time.perf_counter()
     process = await anyio.open_process(
-        list(argv), cwd=cwd, env=dict(env), stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        list(argv),
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
     )
     timed_out = False
     try:
@@ -109,7 +113,11 @@ async def run_limited(
     elif signal_in_exit_code and code > 128:
         sig = code - 128
     return ProcessOutcome(
-        returncode=code, signal=sig, stdout=out.value(), stderr=err.value(),
-        wall_ms=(time.perf_counter() - started) * 1000, wall_timeout=timed_out,
+        returncode=code,
+        signal=sig,
+        stdout=out.value(),
+        stderr=err.value(),
+        wall_ms=(time.perf_counter() - started) * 1000,
+        wall_timeout=timed_out,
         truncated=out.truncated or err.truncated,
     )

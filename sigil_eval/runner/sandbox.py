@@ -32,8 +32,14 @@ class Limits:
 
     def prlimit_args(self, prlimit: str) -> list[str]:
         cpu = max(1, int(self.cpu_seconds + 0.999))
-        args = [prlimit, f"--cpu={cpu}:{cpu + 1}", f"--as={self.address_space}", f"--fsize={self.file_size}",
-                "--core=0", "--nofile=256"]
+        args = [
+            prlimit,
+            f"--cpu={cpu}:{cpu + 1}",
+            f"--as={self.address_space}",
+            f"--fsize={self.file_size}",
+            "--core=0",
+            "--nofile=256",
+        ]
         if self.processes is not None:
             args.append(f"--nproc={self.processes}")
         return [*args, "--"]
@@ -55,8 +61,19 @@ class Sandbox:
         if self.kind == "none":
             return []
         assert self.firejail is not None
-        args = [self.firejail, "--noprofile", "--quiet", "--net=none", "--nonewprivs", "--seccomp",
-                "--nosound", "--no3d", "--read-only=/", f"--whitelist={scratch}", f"--read-write={scratch}"]
+        args = [
+            self.firejail,
+            "--noprofile",
+            "--quiet",
+            "--net=none",
+            "--nonewprivs",
+            "--seccomp",
+            "--nosound",
+            "--no3d",
+            "--read-only=/",
+            f"--whitelist={scratch}",
+            f"--read-write={scratch}",
+        ]
         args += [f"--whitelist={path}" for path in self.visible]
         args += [f"--blacklist={path}" for path in SECRETS if Path(path).exists()]
         return [*args, *caps, "--"]
@@ -73,26 +90,32 @@ class Sandbox:
         return [*self._jail(scratch, caps), *drop, *limits.prlimit_args(self.prlimit), *argv]
 
     def environment(self, scratch: Path) -> dict[str, str]:
-        return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8",
-                "RUST_BACKTRACE": "0"}
+        return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8", "RUST_BACKTRACE": "0"}
 
 
 def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Path]) -> Sandbox:
     """`auto`: firejail when installed, else refuse unless the caller allowed running without one."""
     prlimit = shutil.which("prlimit")
     if prlimit is None:
-        raise InfraError("prlimit not found (util-linux): needed to bound CPU, memory and file size", error_type="infra_sandbox")
+        raise InfraError(
+            "prlimit not found (util-linux): needed to bound CPU, memory and file size", error_type="infra_sandbox"
+        )
     firejail = shutil.which("firejail")
     setpriv = shutil.which("setpriv")
     is_root = _is_root()
     if requested == "firejail" or (requested == "auto" and firejail):
         if firejail is None:
-            raise InfraError("firejail not found: install it (apt-get install firejail) or pass --sandbox none",
-                             error_type="infra_sandbox")
+            raise InfraError(
+                "firejail not found: install it (apt-get install firejail) or pass --sandbox none",
+                error_type="infra_sandbox",
+            )
         return Sandbox("firejail", tuple(visible), firejail, prlimit, setpriv if is_root else None)
     if requested == "auto" and not allow_no_sandbox:
-        raise InfraError("no sandbox available (firejail not installed): install firejail, or pass "
-                         "--allow-no-sandbox to run untrusted code unconfined", error_type="infra_sandbox")
+        raise InfraError(
+            "no sandbox available (firejail not installed): install firejail, or pass "
+            "--allow-no-sandbox to run untrusted code unconfined",
+            error_type="infra_sandbox",
+        )
     return Sandbox("none", tuple(visible), None, prlimit, setpriv if is_root else None)
 
 

@@ -1,0 +1,35 @@
+# sigil-eval tasks. Each recipe bootstraps .venv when it is missing.
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+venv := ".venv"
+py := venv + "/bin/python"
+
+# Create .venv and install sigil-eval with its dev tools (only when missing or stale).
+bootstrap:
+    @if [ ! -x {{py}} ] || [ pyproject.toml -nt {{venv}}/.installed ]; then \
+        python3 -m venv {{venv}} && \
+        {{py}} -m pip install -q --upgrade pip && \
+        {{py}} -m pip install -q -e '.[dev]' && \
+        touch {{venv}}/.installed; \
+    fi
+
+# Warm the crate cache, then evaluate the built-in example problems' sample answers and print the metrics.
+demo: bootstrap
+    {{venv}}/bin/sigil-eval warm
+    {{venv}}/bin/sigil-eval sigil_eval/examples/samples.jsonl --out build/demo/results.jsonl --timeout 5
+
+# The whole test suite (real rustc, real firejail).
+test: bootstrap
+    {{venv}}/bin/sigil-eval warm
+    {{py}} -m pytest -q
+
+# Throughput benchmarks (not part of the tests).
+bench: bootstrap
+    {{venv}}/bin/sigil-eval warm
+    {{py}} bench/run.py
+
+# ruff + mypy.
+lint: bootstrap
+    {{venv}}/bin/ruff check sigil_eval tests bench
+    {{venv}}/bin/ruff format --check sigil_eval tests bench
+    {{venv}}/bin/mypy

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import sigil_eval
+from sigil_eval.records import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SIGIL_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+# The seed's own example (human-eval-rust data/example_rust_*.jsonl): one problem, four samples, two correct.
+RETURN_ONE = {
+    "task_id": "test_rust/0",
+    "prompt": "fn return_one() -> i32 {\n",
+    "canonical_solution": "    1\n}\n",
+    "test": "\n#[cfg(test)]\nmod tests {\n    use super::*;\n\n    #[test]\n    fn test_return_one() {\n"
+    "        assert_eq!(return_one(), 1);\n    }\n}\n",
+    "entry_point": "return_one",
+}
+RETURN_ONE_SAMPLES = [
+    {"task_id": "test_rust/0", "completion": "    1\n}\n"},
+    {"task_id": "test_rust/0", "completion": "    0\n}\n"},
+    {"task_id": "test_rust/0", "completion": "    2\n}\n"},
+    {"task_id": "test_rust/0", "completion": "    let mut value = 0;\n    for _ in 0..1 {\n        value += 1;\n    }\n    value\n}\n"},
+]
+
+
+def shared(relative: str) -> Path:
+    path = SHARED_DATA / relative
+    if not path.exists():
+        pytest.skip(f"shared dataset {relative} not present")
+    return path
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+def evaluate(samples: list[dict[str, Any]], problems: Any, **options: Any) -> Report:
+    async def run() -> Report:
+        return await sigil_eval.evaluate(samples, problems, **options)
+
+    return anyio.run(run)
+
+
+def judge(samples: list[dict[str, Any]], problems: Any, **options: Any) -> list[sigil_eval.Result]:
+    """Results in input order."""
+
+    async def run() -> list[sigil_eval.Result]:
+        async with sigil_eval.Evaluator(problems, **options) as ev:
+            results = [r async for r in ev.results(samples)]
+        return sorted(results, key=lambda r: r.sample_index)
+
+    return anyio.run(run)
+
+
+def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("sigil-eval")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=timeout, check=False)
+
+
+def problem(task_id: str, signature: str, test_body: str, *, main_style: bool = False) -> dict[str, Any]:
+    """A seed-shape problem whose test runs `test_body`."""
+    entry = signature.split("fn ")[1].split("(")[0]
+    if main_style:
+        test = f"\nfn main() {{\n{test_body}\n}}\n"
+    else:
+        test = f"\n#[cfg(test)]\nmod tests {{\n    use super::*;\n    #[test]\n    fn check() {{\n{test_body}\n    }}\n}}\n"
+    return {"task_id": task_id, "prompt": signature + " {\n", "test": test, "entry_point": entry}
+
+
+requires_firejail = pytest.mark.skipif(shutil.which("firejail") is None, reason="firejail not installed")
