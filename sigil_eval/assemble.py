@@ -16,6 +16,19 @@ class Program:
     source: str
     completion_lines: tuple[int, int]  # 1-based, inclusive: where the cleaned completion sits in `source`
     full_function: bool
+    test_start: int  # offset in `source` where the problem's tests begin
+
+    def with_tests(self, tests: str) -> Program:
+        return Program(
+            source=self.source[: self.test_start] + tests,
+            completion_lines=self.completion_lines,
+            full_function=self.full_function,
+            test_start=self.test_start,
+        )
+
+    @property
+    def tests(self) -> str:
+        return self.source[self.test_start :]
 
 
 def prelude_block(use_lines: str) -> str:
@@ -42,8 +55,15 @@ def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> 
     first = before.count("\n") + 1
     code = cleaned.code if cleaned.code.endswith("\n") else cleaned.code + "\n"
     last = first + code.count("\n") - 1
-    source = before + code + "\n" + problem.test.lstrip("\n") + ("" if problem.test.endswith("\n") else "\n")
-    return Program(source=source, completion_lines=(first, max(first, last)), full_function=cleaned.full_function)
+    head_and_code = before + code + "\n"
+    test = problem.test.lstrip("\n")
+    source = head_and_code + test + ("" if test.endswith("\n") else "\n")
+    return Program(
+        source=source,
+        completion_lines=(first, max(first, last)),
+        full_function=cleaned.full_function,
+        test_start=len(head_and_code),
+    )
 
 
 def _without_signature(prefix: str, entry_point: str) -> str:

@@ -4,8 +4,12 @@ from sigil_eval.problemsets import problem_from_row
 from sigil_eval.rust_lexer import code_mask
 
 PROBLEM = problem_from_row(
-    {"task_id": "T/0", "prompt": "// doc\nfn add(a: i32, b: i32) -> i32 {\n", "entry_point": "add",
-     "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n"},
+    {
+        "task_id": "T/0",
+        "prompt": "// doc\nfn add(a: i32, b: i32) -> i32 {\n",
+        "entry_point": "add",
+        "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n",
+    },
     prelude=False,
 )
 
@@ -43,7 +47,7 @@ def test_full_function_keeps_its_closing_brace_helpers_and_uses() -> None:
 def test_markdown_picks_the_rust_block_with_the_entry_point_and_drops_main() -> None:
     raw = (
         "Sure!\n```text\nnot code\n```\n```rust\nfn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\n"
-        "fn main() {\n    println!(\"{}\", add(1, 2));\n}\n```\nDone."
+        'fn main() {\n    println!("{}", add(1, 2));\n}\n```\nDone.'
     )
     assert "fn add" in extract_code(raw, "add")
     cleaned = clean_completion(raw, "add")

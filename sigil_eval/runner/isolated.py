@@ -25,14 +25,20 @@ _TEST_MAIN = re.compile(r"\bfn\s+main\s*\(\s*\)")
 def with_sentinel(program: Program, sentinel: str) -> Program:
     """For `fn main` tests: rename the tests' main and print a sentinel after it returns, so a sample that
     exits early with code 0 cannot pass."""
-    source = program.source
-    matches = list(_TEST_MAIN.finditer(source))
+    tests = program.tests
+    matches = list(_TEST_MAIN.finditer(tests))
     if not matches:
         return program
     last = matches[-1]
-    source = source[: last.start()] + "fn __sigil_tests()" + source[last.end() :]
-    source += f'\nfn main() {{\n    __sigil_tests();\n    println!("{sentinel}");\n}}\n'
-    return Program(source=source, completion_lines=program.completion_lines, full_function=program.full_function)
+    tests = tests[: last.start()] + "fn __sigil_tests()" + tests[last.end() :]
+    tests += f'\nfn main() {{\n    __sigil_tests();\n    println!("{sentinel}");\n}}\n'
+    return program.with_tests(tests)
+
+
+def in_nonce_module(program: Program, module: str) -> Program:
+    """For libtest: put the tests in a module with an unguessable name. libtest then prints
+    `test <module>::… ... ok` per passing test, which a sample printing a fake summary cannot know."""
+    return program.with_tests(f"mod {module} {{\n#[allow(unused_imports)]\nuse super::*;\n{program.tests}\n}}\n")
 
 
 def _base_result(sample: Sample, index: int) -> Result:
@@ -61,22 +67,20 @@ async def evaluate_isolated(problem: Problem, sample: Sample, index: int, slot: 
         if violation := policy_violation(cleaned.code):
             return _fail(result, "invalid_sample", f"policy: {violation}")
     program = assemble(problem, sample.completion)
-    sentinel = ""
-    if problem.test_style == "main":
-        sentinel = f"__sigil_done_{secrets.token_hex(8)}"
-        program = with_sentinel(program, sentinel)
+    nonce = f"sigil_{secrets.token_hex(8)}"
+    program = with_sentinel(program, nonce) if problem.test_style == "main" else in_nonce_module(program, nonce)
     job_dir = ctx.scratch_root / f"s{index}-{secrets.token_hex(4)}"
     job_dir.mkdir(mode=0o755)
     try:
         (job_dir / SOURCE_NAME).write_text(program.source)
-        return await _compile_and_run(problem, program, sentinel, job_dir, slot, ctx, result)
+        return await _compile_and_run(problem, program, nonce, job_dir, slot, ctx, result)
     finally:
         if not ctx.options.keep_scratch:
             shutil.rmtree(job_dir, ignore_errors=True)
 
 
 async def _compile_and_run(
-    problem: Problem, program: Program, sentinel: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
+    problem: Problem, program: Program, nonce: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
 ) -> Result:
     clippy_wanted = ctx.options.clippy != "off" and ctx.clippy_driver is not None
     built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=clippy_wanted)
@@ -96,7 +100,7 @@ async def _compile_and_run(
     binary = job_dir / BINARY_NAME
     result.binary_size_bytes = binary.stat().st_size
     os.chmod(binary, 0o755)
-    verdict = await _run(binary, problem, sentinel, job_dir, slot, ctx, result)
+    verdict = await _run(binary, problem, nonce, job_dir, slot, ctx, result)
     result.test_ok = verdict.passed
     if not verdict.passed:
         return _fail(result, verdict.error_type or "runtime_error", verdict.reason, result.stderr)
@@ -129,7 +133,7 @@ def _first_error(built: CompileOutcome) -> str:
 
 
 async def _run(
-    binary: Path, problem: Problem, sentinel: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
+    binary: Path, problem: Problem, nonce: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
 ) -> Verdict:
     budget = ctx.options.run_budget
     limits = Limits(
@@ -148,7 +152,9 @@ async def _run(
     )
     result.run_time_ms = round(outcome.wall_ms, 3)
     verdict = (
-        judge_libtest(outcome, budget) if problem.test_style == "cfg_test" else judge_main(outcome, budget, sentinel)
+        judge_libtest(outcome, budget, nonce)
+        if problem.test_style == "cfg_test"
+        else judge_main(outcome, budget, nonce)
     )
     if not verdict.passed:
         text = (outcome.stdout + b"\n" + outcome.stderr).decode("utf-8", errors="replace").strip()

@@ -35,8 +35,9 @@ def _common(outcome: ProcessOutcome, budget_s: float) -> Verdict | None:
     return None
 
 
-def judge_libtest(outcome: ProcessOutcome, budget_s: float) -> Verdict:
-    """`#[cfg(test)]` tests run by libtest: exactly one summary, ≥ 1 passed, 0 failed, exit 0."""
+def judge_libtest(outcome: ProcessOutcome, budget_s: float, module: str) -> Verdict:
+    """`#[cfg(test)]` tests run by libtest: exactly one summary, ≥ 1 passed, 0 failed, exit 0, and one
+    `test <module>::… ... ok` line per passed test (`module` is the unguessable name the tests were put in)."""
     if common := _common(outcome, budget_s):
         return common
     summaries = _SUMMARY.findall(outcome.stdout)
@@ -51,6 +52,9 @@ def judge_libtest(outcome: ProcessOutcome, budget_s: float) -> Verdict:
         return Verdict(False, "early_exit", "no test ran")
     if outcome.returncode != 0:
         return Verdict(False, "early_exit", f"summary printed but exit code {outcome.returncode}")
+    ok_lines = re.findall(rb"^test " + re.escape(module.encode()) + rb"::\S+ \.\.\. ok$", outcome.stdout, re.MULTILINE)
+    if len(ok_lines) != passed:
+        return Verdict(False, "early_exit", "the summary does not match libtest's per-test lines (forged output?)")
     return Verdict(True, None, f"{passed} test(s) passed")
 
 

@@ -1,0 +1,140 @@
+"""One sample per error type, judged by the real toolchain in the real sandbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import sigil_eval
+
+from .helpers import judge, problem, requires_firejail
+
+PROBLEMS = {
+    "V/add": problem("V/add", "fn add(a: i64, b: i64) -> i64", "        assert_eq!(add(2, 3), 5);"),
+    "V/main": problem(
+        "V/main",
+        "fn add(a: i64, b: i64) -> i64",
+        "    let candidate = add;\n    assert_eq!(candidate(2, 3), 5);",
+        main_style=True,
+    ),
+}
+BLOWUP = (
+    "    macro_rules! blow { () => {}; ($x:tt $($rest:tt)*) => { blow!($($rest)*); blow!($($rest)*); }; }\n"
+    "    blow!(a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f);\n    a + b\n}\n"
+)
+FORGE = (
+    "    use std::io::Write;\n"
+    '    let _ = std::io::stdout().write_all(b"\\ntest tests::check ... ok\\n\\ntest result: ok. 1 passed; 0 failed; '
+    '0 ignored; 0 measured; 0 filtered out\\n");\n'
+    "    let _ = std::io::stdout().flush();\n    std::process::exit(0)\n}\n"
+)
+CASES: dict[str, tuple[str, str, bool, str | None]] = {
+    # name: (task, completion, passed, error_type)
+    "body": ("V/add", "    a + b\n}\n", True, None),
+    "markdown_full_function": (
+        "V/add",
+        "Here you go:\n```rust\nuse std::ops::Add;\n\nfn add(a: i64, b: i64) -> i64 {\n"
+        '    a.add(b)\n}\n\nfn main() {\n    println!("{}", add(1, 2));\n}\n```\n',
+        True,
+        None,
+    ),
+    "wrong_answer": ("V/add", "    a - b\n}\n", False, "assertion_failure"),
+    "panic": ("V/add", '    panic!("no")\n}\n', False, "assertion_failure"),
+    "compile_error": ("V/add", '    a + "x"\n}\n', False, "compile_error"),
+    "compile_timeout": ("V/add", BLOWUP, False, "compile_timeout"),
+    "infinite_loop": ("V/add", "    loop {}\n}\n", False, "test_timeout"),
+    "sleep": (
+        "V/add",
+        "    std::thread::sleep(std::time::Duration::from_secs(120));\n    a + b\n}\n",
+        False,
+        "test_timeout",
+    ),
+    "stack_overflow": (
+        "V/add",
+        "    fn down(n: u64) -> u64 { if n == 0 { 0 } else { 1 + down(n - 1) } }\n"
+        "    down(u64::MAX) as i64 + a + b\n}\n",
+        False,
+        "runtime_error",
+    ),
+    "abort": ("V/add", "    std::process::abort()\n}\n", False, "runtime_error"),
+    "early_exit_zero": ("V/add", "    std::process::exit(0)\n}\n", False, "early_exit"),
+    "forged_summary": ("V/add", FORGE, False, "early_exit"),
+    "main_pass": ("V/main", "    a + b\n}\n", True, None),
+    "main_wrong": ("V/main", "    a * b\n}\n", False, "assertion_failure"),
+    "main_early_exit_zero": ("V/main", "    std::process::exit(0)\n}\n", False, "early_exit"),
+    "main_abort": ("V/main", "    std::process::abort()\n}\n", False, "runtime_error"),
+}
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[str, sigil_eval.Result]:
+    names = list(CASES)
+    samples = [{"task_id": CASES[n][0], "completion": CASES[n][1], "completion_id": n} for n in names]
+    results = judge(samples, PROBLEMS, workers=2, compile_timeout=3, run_timeout=2, clippy="off")
+    return {str(r.completion_id): r for r in results}
+
+
+@requires_firejail
+@pytest.mark.parametrize("name", list(CASES))
+def test_error_type(verdicts: dict[str, sigil_eval.Result], name: str) -> None:
+    _, _, passed, error_type = CASES[name]
+    result = verdicts[name]
+    assert (result.passed, result.error_type) == (passed, error_type), result.result + "\n" + result.stderr[-2000:]
+    assert result.test_ok is (passed if result.compile_ok else None)
+    if passed:
+        assert result.result == "passed" and result.compile_ok and result.binary_size_bytes
+    elif error_type in ("compile_timeout", "test_timeout"):
+        assert result.result == "timed out"
+    else:
+        assert result.result.startswith(f"failed: {error_type}")
+
+
+@requires_firejail
+def test_compile_error_keeps_rustc_diagnostics(verdicts: dict[str, sigil_eval.Result]) -> None:
+    result = verdicts["compile_error"]
+    assert result.compile_ok is False and "error[E0277]" in result.stderr
+
+
+def test_main_free_follows_the_raw_completion(verdicts: dict[str, Any]) -> None:
+    assert verdicts["markdown_full_function"].main_free is False
+    assert verdicts["body"].main_free is True
+
+
+def clippy_case(mode: str) -> sigil_eval.Result:
+    lint = "    let v = vec![a, b];\n    let mut total = 0;\n    for i in 0..v.len() {\n        total += v[i];\n    }\n    total\n}\n"
+    (result,) = judge([{"task_id": "V/add", "completion": lint}], PROBLEMS, clippy=mode, workers=1)
+    return result
+
+
+@requires_firejail
+def test_clippy_advisory_reports_lints_but_passes() -> None:
+    result = clippy_case("advisory")
+    assert result.passed and result.clippy_ok is False
+
+
+@requires_firejail
+def test_clippy_required_fails_with_lint_failure() -> None:
+    result = clippy_case("required")
+    assert not result.passed and result.error_type == "lint_failure" and result.test_ok is True
+
+
+@requires_firejail
+def test_clippy_counts_only_the_completions_lines() -> None:
+    (clean,) = judge([{"task_id": "V/add", "completion": "    a + b\n}\n"}], PROBLEMS, clippy="required", workers=1)
+    assert clean.passed and clean.clippy_ok is True  # the tests' own `assert_eq!(…, true)`-style code is not counted
+
+
+@requires_firejail
+def test_policy_refuses_denied_apis_only_in_code() -> None:
+    samples = [
+        {"task_id": "V/add", "completion": '    let _ = std::process::Command::new("true");\n    a + b\n}\n'},
+        {
+            "task_id": "V/add",
+            "completion": '    // std::process is mentioned, not used\n    let _s = "std::fs";\n'
+            "    let (mut x, mut y) = (a, b);\n    std::mem::swap(&mut x, &mut y);\n    x + y\n}\n",
+        },
+    ]
+    denied, allowed = judge(samples, PROBLEMS, policy=True, clippy="off")
+    assert denied.error_type == "invalid_sample" and "process" in denied.result and denied.compile_ok is None
+    assert allowed.passed
