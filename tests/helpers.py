@@ -78,7 +78,10 @@ def problem(task_id: str, signature: str, test_body: str, *, main_style: bool = 
     if main_style:
         test = f"\nfn main() {{\n{test_body}\n}}\n"
     else:
-        test = f"\n#[cfg(test)]\nmod tests {{\n    use super::*;\n    #[test]\n    fn check() {{\n{test_body}\n    }}\n}}\n"
+        test = (
+            "\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
+            f"{test_body}\n    }}\n}}\n"
+        )
     return {"task_id": task_id, "prompt": signature + " {\n", "test": test, "entry_point": entry}
 
 

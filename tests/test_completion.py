@@ -3,12 +3,14 @@ from sigil_eval.completion import clean_completion, extract_code, is_main_free
 from sigil_eval.problemsets import problem_from_row
 from sigil_eval.rust_lexer import code_mask
 
+TEST = "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n"
+TEST = "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n"
 PROBLEM = problem_from_row(
     {
         "task_id": "T/0",
         "prompt": "// doc\nfn add(a: i32, b: i32) -> i32 {\n",
         "entry_point": "add",
-        "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n",
+        "test": TEST,
     },
     prelude=False,
 )
@@ -35,7 +37,10 @@ def test_truncated_body_gets_its_braces_closed() -> None:
 
 
 def test_full_function_keeps_its_closing_brace_helpers_and_uses() -> None:
-    raw = "use std::cmp::max;\n\nfn helper(x: i32) -> i32 { x }\n\nfn add(a: i32, b: i32) -> i32 {\n    helper(a) + b\n}\n"
+    raw = (
+        "use std::cmp::max;\n\nfn helper(x: i32) -> i32 { x }\n\n"
+        "fn add(a: i32, b: i32) -> i32 {\n    helper(a) + b\n}\n"
+    )
     program = assemble(PROBLEM, raw)
     assert program.full_function
     assert program.source.count("fn add(") == 1

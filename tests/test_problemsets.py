@@ -40,7 +40,8 @@ def test_humaneval_x_shapes_hoist_declaration_uses(relative: str) -> None:
 
 
 def test_multipl_e_with_or_without_leading_brace(tmp_path: Path) -> None:
-    rows = [json.loads(line) for line in gzip.open(shared("multipl-e-rust/mbpp-rs.jsonl.gz"), "rt")]
+    with gzip.open(shared("multipl-e-rust/mbpp-rs.jsonl.gz"), "rt") as handle:
+        rows = [json.loads(line) for line in handle]
     stripped = dict(rows[0], name="x_stripped", test=rows[0]["test"].lstrip().removeprefix("}"))
     upstream = dict(rows[0], name="x_upstream")
     upstream["tests"] = upstream.pop("test")

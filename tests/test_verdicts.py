@@ -102,7 +102,10 @@ def test_main_free_follows_the_raw_completion(verdicts: dict[str, Any]) -> None:
 
 
 def clippy_case(mode: str) -> sigil_eval.Result:
-    lint = "    let v = vec![a, b];\n    let mut total = 0;\n    for i in 0..v.len() {\n        total += v[i];\n    }\n    total\n}\n"
+    lint = (
+        "    let v = vec![a, b];\n    let mut total = 0;\n"
+        "    for i in 0..v.len() {\n        total += v[i];\n    }\n    total\n}\n"
+    )
     (result,) = judge([{"task_id": "V/add", "completion": lint}], PROBLEMS, clippy=mode, workers=1)
     return result
 
