@@ -20,6 +20,7 @@ from sigil_eval.errors import InfraError
 
 SandboxKind = Literal["firejail", "none"]
 SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh", "/root/.ssh")
+PRIVATE_TMPFS = ("/tmp", "/var/tmp", "/dev/shm")
 RUN_UID_BASE = 61000  # each worker slot runs its test binaries as uid RUN_UID_BASE + slot
 
 
@@ -72,6 +73,8 @@ class Sandbox:
             "--no3d",
             "--read-only=/",
             f"--whitelist={scratch}",
+            # firejail's private /tmp, /var/tmp and /dev/shm are RAM-backed: read-only, so no one fills memory
+            *(f"--read-only={path}" for path in PRIVATE_TMPFS),
             f"--read-write={scratch}",
         ]
         args += [f"--whitelist={path}" for path in self.visible]
@@ -90,7 +93,13 @@ class Sandbox:
         return [*self._jail(scratch, caps), *drop, *limits.prlimit_args(self.prlimit), *argv]
 
     def environment(self, scratch: Path) -> dict[str, str]:
-        return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(scratch), "LANG": "C.UTF-8", "RUST_BACKTRACE": "0"}
+        return {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "HOME": str(scratch),
+            "LANG": "C.UTF-8",
+            "TMPDIR": str(scratch),
+            "RUST_BACKTRACE": "0",
+        }
 
 
 def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Path]) -> Sandbox:
