@@ -26,6 +26,8 @@ def estimate_pass_at_k(
         raise ValueError("num_correct must lie in [0, num_samples]")
     if k < 1 or np.any(n < k):
         raise ValueError(f"pass@{k} needs k >= 1 and at least k samples for every problem")
+    if k == 1:  # the estimator reduces to c/n; computed directly it is exact (0.5, not 0.4999999999999999)
+        return c / n
     i = np.arange(1, int(n.max()) + 1, dtype=np.float64)
     terms = np.where(i > k, np.log1p(-k / np.maximum(i, k + 1)), 0.0)
     cumulative = np.concatenate(([0.0], np.cumsum(terms)))

@@ -1,0 +1,193 @@
+"""The command line end to end: formats, ordering, rejections, exit codes, resume."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, evaluate, requires_firejail, write_jsonl
+
+
+@pytest.fixture
+def seed_example(tmp_path: Path) -> tuple[Path, Path]:
+    problems = write_jsonl(tmp_path / "example_problem.jsonl", [RETURN_ONE])
+    samples = write_jsonl(tmp_path / "example_samples.jsonl", RETURN_ONE_SAMPLES)
+    return problems, samples
+
+
+def results_of(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@requires_firejail
+def test_seed_example_through_the_cli(seed_example: tuple[Path, Path]) -> None:
+    problems, samples = seed_example
+    proc = cli(str(samples), "--problems", str(problems), "--workers", "2", "--timeout", "10", "--json")
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert metrics["pass_at_k"] == {"pass@1": 0.5}
+    assert metrics["compile_rate"] == 1.0 and metrics["sandbox"] == "firejail"
+    rows = results_of(Path(f"{samples}_results.jsonl"))
+    assert [r["sample_index"] for r in rows] == [0, 1, 2, 3]
+    assert [r["passed"] for r in rows] == [True, False, False, True]
+    assert [r["completion"] for r in rows] == [s["completion"] for s in RETURN_ONE_SAMPLES]
+    assert not Path(f"{samples}_results.jsonl.journal").exists()
+
+
+@requires_firejail
+def test_seed_example_through_the_api(seed_example: tuple[Path, Path]) -> None:
+    problems, _ = seed_example
+    report = evaluate(RETURN_ONE_SAMPLES, str(problems))
+    assert report.pass_at_k == {"pass@1": 0.5}
+    assert report.per_problem["test_rust/0"].n == 4
+
+
+@requires_firejail
+def test_seed_flag_spellings(seed_example: tuple[Path, Path], tmp_path: Path) -> None:
+    problems, samples = seed_example
+    out = tmp_path / "out.jsonl"
+    proc = cli(
+        "evaluate",
+        str(samples),
+        f"--problem_file={problems}",
+        "--n_workers=2",
+        "--k=1,2",
+        "--sandbox_mode=firejail",
+        "--out",
+        str(out),
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert set(json.loads(proc.stdout.splitlines()[-1])["pass_at_k"]) == {"pass@1", "pass@2"}
+    assert len(results_of(out)) == 4
+
+
+@requires_firejail
+def test_bad_lines_become_located_rejections(seed_example: tuple[Path, Path], tmp_path: Path) -> None:
+    problems, _ = seed_example
+    good = json.dumps(RETURN_ONE_SAMPLES[0])
+    lines = [
+        "\ufeff" + good,  # BOM on the first line
+        "{not json",
+        "[1, 2]",
+        '{"task_id": "test_rust/0"}',
+        '{"task_id": "test_rust/0", "completion": 5}',
+        '{"task_id": "nope/1", "completion": "1\\n}"}',
+        '{"prompt": "Write Rust", "gen": "fn main() {}"}',
+        "",
+        good,
+    ]
+    samples = tmp_path / "mixed.jsonl"
+    samples.write_bytes("\r\n".join(lines).encode() + b"\r\n")
+    proc = cli(str(samples), "--problems", str(problems), "--json")
+    assert proc.returncode == 0, proc.stderr
+    metrics = json.loads(proc.stdout.splitlines()[-1])
+    assert metrics["n_samples"] == 2 and metrics["n_rejected"] == 6
+    rejected = {r["line"]: r["reason"] for r in metrics["rejections"]}
+    assert set(rejected) == {2, 3, 4, 5, 6, 7}
+    assert "invalid JSON" in rejected[2] and "expected a JSON object" in rejected[3]
+    assert "'completion' missing" in rejected[4] and "must be a string" in rejected[5]
+    assert "unknown task_id" in rejected[6] and "sigil-eval convert" in rejected[7]
+    assert f"{samples}:6: unknown task_id" in proc.stderr
+    rows = results_of(Path(f"{samples}_results.jsonl"))
+    assert [r["sample_index"] for r in rows] == [0, 8] and all(r["passed"] for r in rows)
+    rejects = Path(f"{samples}_results_rejects.jsonl").read_text().splitlines()
+    assert len(rejects) == 6
+
+
+@requires_firejail
+def test_gzipped_samples(seed_example: tuple[Path, Path], tmp_path: Path) -> None:
+    problems, samples = seed_example
+    packed = tmp_path / "samples.jsonl.gz"
+    packed.write_bytes(gzip.compress(samples.read_bytes()))
+    proc = cli(str(packed), "--problems", str(problems), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1])["pass_at_k"] == {"pass@1": 0.5}
+
+
+def test_usage_errors_exit_2(seed_example: tuple[Path, Path], tmp_path: Path) -> None:
+    problems, samples = seed_example
+    missing = cli(str(tmp_path / "absent.jsonl"), "--problems", str(problems))
+    assert missing.returncode == 2 and "absent.jsonl: no such file" in missing.stderr
+    broken = write_jsonl(tmp_path / "broken.jsonl", [{"task_id": "a", "prompt": "fn f() {", "entry_point": "f"}])
+    bad_problems = cli(str(samples), "--problems", str(broken))
+    assert bad_problems.returncode == 2 and "broken.jsonl:1: field 'test' missing" in bad_problems.stderr
+    directory = cli(str(tmp_path), "--problems", str(problems))
+    assert directory.returncode == 2 and "is a directory" in directory.stderr
+    assert cli(str(samples), "--workers", "0", "--problems", str(problems)).returncode == 2
+
+
+def _path_with(tmp_path: Path, tools: list[str]) -> dict[str, str]:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in tools:
+        found = shutil.which(tool)
+        if found:
+            (bin_dir / tool).symlink_to(found)
+    env = {k: v for k, v in os.environ.items() if k != "RUSTC"}
+    env["PATH"] = str(bin_dir)
+    return env
+
+
+def test_missing_toolchain_exits_3_without_scoring(seed_example: tuple[Path, Path], tmp_path: Path) -> None:
+    problems, samples = seed_example
+    proc = cli(str(samples), "--problems", str(problems), env=_path_with(tmp_path, ["prlimit", "setpriv", "firejail"]))
+    assert proc.returncode == 3, proc.stderr
+    assert "rustc not found" in proc.stderr and proc.stderr.count("\n") <= 2
+    assert not Path(f"{samples}_results.jsonl").exists()
+
+
+def test_missing_sandbox_exits_3(seed_example: tuple[Path, Path], tmp_path: Path) -> None:
+    problems, samples = seed_example
+    env = _path_with(tmp_path, ["rustc", "cargo", "prlimit", "setpriv", "cc"])
+    for flags in (["--sandbox", "firejail"], ["--require-sandbox"], []):
+        proc = cli(str(samples), "--problems", str(problems), *flags, env=env)
+        assert proc.returncode == 3, (flags, proc.stderr)
+        assert "firejail" in proc.stderr
+    assert not Path(f"{samples}_results.jsonl").exists()
+
+
+@requires_firejail
+def test_rerun_resumes_from_the_journal(seed_example: tuple[Path, Path]) -> None:
+    problems, samples = seed_example
+    assert cli(str(samples), "--problems", str(problems)).returncode == 0
+    out = Path(f"{samples}_results.jsonl")
+    rows = results_of(out)
+    # as if killed after two verdicts, the second line torn mid-write
+    rows[0]["stderr"] = "kept from the journal"
+    journal = Path(f"{out}.journal")
+    journal.write_text(json.dumps(rows[0]) + "\n" + json.dumps(rows[1])[:40])
+    out.unlink()
+    proc = cli(str(samples), "--problems", str(problems), "--json")
+    assert proc.returncode == 0, proc.stderr
+    resumed = results_of(out)
+    assert [r["sample_index"] for r in resumed] == [0, 1, 2, 3]
+    assert resumed[0]["stderr"] == "kept from the journal"
+    assert [r["passed"] for r in resumed] == [True, False, False, True]
+    assert not journal.exists()
+
+
+def test_convert_gives_stable_ids(tmp_path: Path) -> None:
+    source = write_jsonl(
+        tmp_path / "pipeline.jsonl",
+        [
+            {"prompt": "Write a Rust add function.", "gen": "fn add() {}"},
+            {"prompt": "Write a Rust add function.", "gen": "fn add2() {}"},
+            {"prompt": "Something else", "gen": "fn x() {}"},
+            {"prompt": "missing gen"},
+        ],
+    )
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for target in (first, second):
+        proc = cli("convert", str(source), "--out", str(target))
+        assert proc.returncode == 0, proc.stderr
+        assert "pipeline.jsonl:4:" in proc.stderr
+    assert first.read_text() == second.read_text()
+    rows = results_of(first)
+    assert rows[0]["task_id"] == rows[1]["task_id"] != rows[2]["task_id"]
+    assert [r["completion_id"] for r in rows] == [0, 1, 0]
