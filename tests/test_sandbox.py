@@ -53,7 +53,7 @@ def attacks(home_secret: Path, port: int) -> dict[str, str]:
     return {
         "compile_time_shadow": '    include_str!("/etc/shadow").contains("root:")\n}\n',
         "compile_time_home": f'    include_str!("{home_secret}").contains("secret")\n}}\n',
-        "run_time_shadow": '    std::fs::read_to_string("/etc/shadow").map(|s| s.contains("root:")).unwrap_or(false)\n}\n',
+        "run_time_shadow": '    std::fs::read_to_string("/etc/shadow").is_ok_and(|s| s.contains("root:"))\n}\n',
         "run_time_home": f'    std::fs::read_to_string("{home_secret}").is_ok()\n}}\n',
         "tcp_to_host": f'    std::net::TcpStream::connect("127.0.0.1:{port}").is_ok()\n}}\n',
         "write_outside_scratch": f'    std::fs::write("{ESCAPE_FILE}", "x").is_ok()\n}}\n',
