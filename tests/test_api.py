@@ -1,0 +1,67 @@
+"""The library surface: streaming results inside a generation loop, the seed's data helpers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import anyio
+import pytest
+
+import sigil_eval
+from sigil_eval.data import get_human_eval_dataset, read_problems, stream_jsonl, write_jsonl
+
+from .helpers import RETURN_ONE, requires_firejail
+
+
+@requires_firejail
+def test_results_stream_while_the_input_is_still_being_generated() -> None:
+    """The generator only produces its second sample after the first result arrived: a batch-at-the-end
+    evaluator would deadlock here (and fail_after turns that into a failure)."""
+    first_result = anyio.Event()
+
+    async def generation_loop() -> AsyncIterator[dict[str, str]]:
+        yield {"task_id": "test_rust/0", "completion": "    1\n}\n"}
+        await first_result.wait()
+        yield {"task_id": "test_rust/0", "completion": "    0\n}\n"}
+        yield {"task_id": "unknown/9", "completion": "x"}
+
+    async def main() -> tuple[list[sigil_eval.Result], list[sigil_eval.Rejection]]:
+        seen: list[sigil_eval.Result] = []
+        with anyio.fail_after(120):
+            async with sigil_eval.Evaluator({"test_rust/0": RETURN_ONE}, workers=2) as ev:
+                async for result in ev.results(generation_loop()):
+                    seen.append(result)
+                    first_result.set()
+        return seen, ev.rejections
+
+    results, rejections = anyio.run(main)
+    assert [(r.sample_index, r.passed) for r in results] == [(0, True), (1, False)]
+    assert len(rejections) == 1 and rejections[0].line == 3 and "unknown task_id" in rejections[0].reason
+
+
+def test_infra_error_is_raised_not_scored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("RUSTC", raising=False)
+
+    async def main() -> sigil_eval.Report:
+        return await sigil_eval.evaluate([{"task_id": "test_rust/0", "completion": "1\n}"}], {"t": RETURN_ONE})
+
+    with pytest.raises(sigil_eval.InfraError, match="rustc not found"):
+        anyio.run(main)
+
+
+def test_seed_data_helpers_round_trip(tmp_path: Path) -> None:
+    problems = read_problems(get_human_eval_dataset())
+    assert problems and all(isinstance(p["prompt"], str) for p in problems.values())
+    path = tmp_path / "rows.jsonl.gz"
+    write_jsonl(path, [{"a": 1}, sigil_eval.Sample(task_id="t", completion="c")])
+    write_jsonl(path, [{"b": 2}], append=True)
+    assert list(stream_jsonl(path)) == [{"a": 1}, {"task_id": "t", "completion": "c", "completion_id": None}, {"b": 2}]
+
+
+def test_options_are_validated() -> None:
+    with pytest.raises(sigil_eval.InputError, match="workers"):
+        sigil_eval.Evaluator(None, workers=0)
+    with pytest.raises(sigil_eval.InputError, match="require-sandbox"):
+        sigil_eval.Evaluator(None, sandbox="none", require_sandbox=True)
