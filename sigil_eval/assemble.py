@@ -38,7 +38,7 @@ def prelude_block(use_lines: str) -> str:
         return ""
     body = "\n".join("    pub " + line.strip() for line in use_lines.strip().splitlines() if line.strip())
     return (
-        f"mod {PRELUDE_MODULE} {{\n    #![allow(unused_imports, deprecated)]\n{body}\n}}\n"
+        f"#[allow(unused_imports, deprecated)]\nmod {PRELUDE_MODULE} {{\n{body}\n}}\n"
         f"#[allow(unused_imports)]\nuse {PRELUDE_MODULE}::*;\n"
     )
 

@@ -75,7 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not add HumanEval-X's `use` prelude to seed-shape problems (the seed's exact behaviour)",
     )
-    ev.add_argument("--mode", choices=["isolated"], default="isolated")
+    ev.add_argument(
+        "--mode",
+        choices=["batched", "isolated"],
+        default="batched",
+        help="batched: many samples per crate (default); isolated: every sample compiled alone",
+    )
+    ev.add_argument("--batch-size", type=int, default=64, help="samples per crate in batched mode")
+    ev.add_argument(
+        "--batch-wait",
+        type=float,
+        default=0.3,
+        help="seconds a partial batch waits for more samples before it is compiled",
+    )
     ev.add_argument("--out", help="results file (default: <SAMPLES>_results.jsonl)")
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
     ev.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
@@ -168,6 +180,8 @@ def _options(args: argparse.Namespace) -> EvalOptions:
         policy=args.policy,
         prelude=not args.no_prelude,
         mode=args.mode,
+        batch_size=args.batch_size,
+        batch_wait=args.batch_wait,
         keep_scratch=args.keep_scratch,
     ).validate()
 

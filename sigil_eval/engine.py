@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -13,7 +15,10 @@ from typing import Any
 
 import anyio
 import structlog
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from sigil_eval.assemble import assemble
 from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.errors import InfraError, SigilError
@@ -21,9 +26,13 @@ from sigil_eval.metrics.report import DEFAULT_KS, build_report
 from sigil_eval.options import EvalOptions
 from sigil_eval.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
 from sigil_eval.records import Rejection, Report, Result, Sample
+from sigil_eval.runner.batch_source import batch_module
+from sigil_eval.runner.batched import BatchItem, run_batch
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.isolated import evaluate_isolated
 from sigil_eval.runner.process import run_limited
+from sigil_eval.runner.results import base_result, policy_failure
+from sigil_eval.runner.route import isolation_reason
 from sigil_eval.runner.sandbox import Limits, make_sandbox
 from sigil_eval.samples import sample_from_object
 
@@ -73,6 +82,8 @@ class Evaluator:
         self._ctx: JobContext | None = None
         self._free_slots = list(range(self.options.workers))
         self._limiter = anyio.Semaphore(self.options.workers)
+        self.routed: dict[str, int] = {}  # batched mode: why samples went to the isolated path
+        self.batches = 0
 
     @property
     def context(self) -> JobContext:
@@ -153,29 +164,129 @@ class Evaluator:
         """Like `results`, for callers that number their own inputs (the CLI numbers file lines)."""
         send, receive = anyio.create_memory_object_stream[Result](max_buffer_size=self.options.workers * 4)
 
-        async def judge(index: int, sample: Sample, slot: int) -> None:
-            try:
-                problem = self.problem_set.problems[sample.task_id]
-                result = await evaluate_isolated(problem, sample, index, slot, self.context)
-                await send.send(result)
-            finally:
-                self._free_slots.append(slot)
-                self._limiter.release()
-
         async def feed() -> None:
             async with send, anyio.create_task_group() as group:
-                async for index, item in items:
-                    if isinstance(item, Rejection):
-                        self.rejections.append(item)
-                        continue
-                    await self._limiter.acquire()
-                    group.start_soon(judge, index, item, self._free_slots.pop())
+                batch_send, batch_receive = anyio.create_memory_object_stream[BatchItem](
+                    max_buffer_size=self.options.batch_size * (self.options.workers + 1)
+                )
+                if self.options.mode == "batched":
+                    group.start_soon(self._batcher, batch_receive, group, send.clone())
+                else:
+                    batch_receive.close()
+                async with batch_send:
+                    async for index, item in items:
+                        if isinstance(item, Rejection):
+                            self.rejections.append(item)
+                            continue
+                        prepared = self._prepare(index, item)
+                        if isinstance(prepared, Result):
+                            await send.send(prepared)
+                        elif isinstance(prepared, BatchItem):
+                            await batch_send.send(prepared)
+                        else:
+                            await self._start_isolated(group, index, item, send)
 
         async with anyio.create_task_group() as group:
             group.start_soon(feed)
             async with receive:
                 async for result in receive:
                     yield result
+
+    def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | None:
+        """A final Result (refused by policy), a BatchItem, or None for the isolated path."""
+        problem = self.problem_set.problems[sample.task_id]
+        result = base_result(sample, index)
+        if self.options.policy and (refused := policy_failure(problem, sample, result)):
+            return refused
+        if self.options.mode == "isolated":
+            return None
+        program = assemble(problem, sample.completion)
+        reason = isolation_reason(problem, program)
+        module = None if reason else batch_module(program, problem.test_style, f"sigil_{secrets.token_hex(8)}")
+        if module is None:
+            reason = reason or "tests the harness cannot drive"
+            self.routed[reason] = self.routed.get(reason, 0) + 1
+            return None
+        return BatchItem(problem=problem, program=program, module=module, result=result)
+
+    async def _acquire_slot(self) -> int:
+        await self._limiter.acquire()
+        return self._free_slots.pop()
+
+    def _release_slot(self, slot: int) -> None:
+        self._free_slots.append(slot)
+        self._limiter.release()
+
+    async def _start_isolated(
+        self, group: TaskGroup, index: int, sample: Sample, send: MemoryObjectSendStream[Result]
+    ) -> None:
+        slot = await self._acquire_slot()
+        group.start_soon(self._isolated_job, index, sample, slot, send.clone())
+
+    async def _isolated_job(self, index: int, sample: Sample, slot: int, send: MemoryObjectSendStream[Result]) -> None:
+        async with send:
+            try:
+                problem = self.problem_set.problems[sample.task_id]
+                result = await evaluate_isolated(problem, sample, index, slot, self.context)
+            finally:
+                self._release_slot(slot)
+            await send.send(result)
+
+    async def _batcher(
+        self, receive: MemoryObjectReceiveStream[BatchItem], group: TaskGroup, send: MemoryObjectSendStream[Result]
+    ) -> None:
+        """Fill batches up to `batch_size`, or for at most `batch_wait` seconds after their first sample."""
+        pending: list[BatchItem] = []
+        opened_at = 0.0
+        async with receive, send:
+            while True:
+                wait = max(0.0, opened_at + self.options.batch_wait - time.monotonic()) if pending else math.inf
+                with anyio.move_on_after(wait):
+                    try:
+                        item = await receive.receive()
+                    except anyio.EndOfStream:
+                        break
+                    if not pending:
+                        opened_at = time.monotonic()
+                    pending.append(item)
+                    if len(pending) < self.options.batch_size:
+                        continue
+                if pending:
+                    await self._start_batch(pending, group, send)
+                    pending = []
+            if pending:
+                await self._start_batch(pending, group, send)
+
+    async def _start_batch(
+        self, items: list[BatchItem], group: TaskGroup, send: MemoryObjectSendStream[Result]
+    ) -> None:
+        by_edition: dict[str, list[BatchItem]] = {}
+        for item in items:
+            by_edition.setdefault(item.problem.edition, []).append(item)
+        for batch in by_edition.values():
+            slot = await self._acquire_slot()
+            group.start_soon(self._batch_job, batch, slot, group, send.clone())
+
+    async def _batch_job(
+        self, items: list[BatchItem], slot: int, group: TaskGroup, send: MemoryObjectSendStream[Result]
+    ) -> None:
+        async with send:
+            try:
+                outcome = await run_batch(items, self.context, slot)
+            finally:
+                self._release_slot(slot)
+            self.batches += outcome.builds
+            for result in outcome.results:
+                await send.send(result)
+            for item in outcome.isolate:
+                reason = "batch could not judge it"
+                self.routed[reason] = self.routed.get(reason, 0) + 1
+                sample = Sample(
+                    task_id=item.result.task_id,
+                    completion=item.result.completion,
+                    completion_id=item.result.completion_id,
+                )
+                await self._start_isolated(group, item.index, sample, send)
 
 
 def _as_dict(options: EvalOptions) -> dict[str, Any]:
@@ -212,6 +323,7 @@ def report_for(
         problem_set_sha256=evaluator.problem_set.sha256,
         prelude_applied=evaluator.problem_set.prelude_applied,
         mode=evaluator.options.mode,
+        routed_isolated=dict(evaluator.routed),
         sandbox=ctx.sandbox.kind,
         clippy=evaluator.options.clippy if ctx.toolchain.clippy_driver else "missing",
         elapsed_s=round(elapsed, 3),

@@ -9,7 +9,7 @@ import msgspec
 
 ClippyMode = Literal["off", "advisory", "required"]
 SandboxMode = Literal["auto", "firejail", "none"]
-Mode = Literal["isolated"]
+Mode = Literal["batched", "isolated"]
 
 
 class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
@@ -23,7 +23,9 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     require_sandbox: bool = False
     policy: bool = False
     prelude: bool = True
-    mode: Mode = "isolated"
+    mode: Mode = "batched"
+    batch_size: int = 64  # samples per crate in batched mode
+    batch_wait: float = 0.3  # seconds a partial batch waits for more samples from a stream
     cache_dir: Path | None = None
     keep_scratch: bool = False
     output_cap: int = 64 * 1024  # bytes of stdout/stderr kept per process
@@ -51,6 +53,8 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
         ):
             if not value > 0:
                 raise InputError(f"--{name} must be positive, got {value}")
+        if self.batch_size < 1:
+            raise InputError(f"--batch-size must be at least 1, got {self.batch_size}")
         if self.require_sandbox and self.sandbox == "none":
             raise InputError("--require-sandbox contradicts --sandbox none")
         return self

@@ -97,7 +97,8 @@ class Report(msgspec.Struct, kw_only=True):
     problem_set: str = ""
     problem_set_sha256: str = ""
     prelude_applied: int = 0  # problems that received the HumanEval-X `use` prelude
-    mode: str = "isolated"
+    mode: str = "batched"
+    routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)  # batched mode: why samples ran alone
     sandbox: str = ""
     clippy: str = ""
     elapsed_s: float = 0.0

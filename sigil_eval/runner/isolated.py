@@ -9,13 +9,13 @@ import shutil
 from pathlib import Path
 
 from sigil_eval.assemble import Program, assemble
-from sigil_eval.completion import clean_completion, is_main_free
 from sigil_eval.options import wall_backstop
-from sigil_eval.policy import policy_violation
 from sigil_eval.records import Problem, Result, Sample
+from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.process import run_limited
+from sigil_eval.runner.results import base_result, finish, policy_failure
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main
 
@@ -41,31 +41,10 @@ def in_nonce_module(program: Program, module: str) -> Program:
     return program.with_tests(f"mod {module} {{\n#[allow(unused_imports)]\nuse super::*;\n{program.tests}\n}}\n")
 
 
-def _base_result(sample: Sample, index: int) -> Result:
-    return Result(
-        task_id=sample.task_id,
-        completion=sample.completion,
-        completion_id=sample.completion_id,
-        sample_index=index,
-        main_free=is_main_free(sample.completion),
-    )
-
-
-def _fail(result: Result, error_type: str, reason: str, stderr: str = "") -> Result:
-    result.error_type = error_type
-    result.passed = False
-    result.result = "timed out" if error_type.endswith("timeout") else f"failed: {error_type}: {reason}"
-    if stderr:
-        result.stderr = stderr
-    return result
-
-
 async def evaluate_isolated(problem: Problem, sample: Sample, index: int, slot: int, ctx: JobContext) -> Result:
-    result = _base_result(sample, index)
-    if ctx.options.policy:
-        cleaned = clean_completion(sample.completion, problem.entry_point)
-        if violation := policy_violation(cleaned.code):
-            return _fail(result, "invalid_sample", f"policy: {violation}")
+    result = base_result(sample, index)
+    if ctx.options.policy and (refused := policy_failure(problem, sample, result)):
+        return refused
     program = assemble(problem, sample.completion)
     nonce = f"sigil_{secrets.token_hex(8)}"
     program = with_sentinel(program, nonce) if problem.test_style == "main" else in_nonce_module(program, nonce)
@@ -92,26 +71,24 @@ async def _compile_and_run(
     result.compile_time_ms = round(built.wall_ms, 3)
     result.clippy_ok = clippy_ok
     if built.timed_out:
-        return _fail(result, "compile_timeout", f"compile exceeded {ctx.options.compile_budget:g} s")
+        return finish(result, "compile_timeout", f"compile exceeded {ctx.options.compile_budget:g} s")
     result.compile_ok = built.ok
     if not built.ok:
         result.clippy_ok = False if result.clippy_ok is not None else None
-        return _fail(result, "compile_error", _first_error(built), built.diagnostics.rendered_errors())
+        return finish(result, "compile_error", _first_error(built), built.diagnostics.rendered_errors())
     binary = job_dir / BINARY_NAME
-    result.binary_size_bytes = binary.stat().st_size
+    result.binary_size_bytes = (await own_code_sizes(binary, ISOLATED_OWNER)).get("sample", 0)
     os.chmod(binary, 0o755)
     verdict = await _run(binary, problem, nonce, job_dir, slot, ctx, result)
     result.test_ok = verdict.passed
     if not verdict.passed:
-        return _fail(result, verdict.error_type or "runtime_error", verdict.reason, result.stderr)
+        return finish(result, verdict.error_type or "runtime_error", verdict.reason, result.stderr)
     if ctx.options.clippy == "required":
         if result.clippy_ok is None:
-            return _fail(result, "clippy_timeout", "clippy gave no verdict within the compile budget")
+            return finish(result, "clippy_timeout", "clippy gave no verdict within the compile budget")
         if result.clippy_ok is False:
-            return _fail(result, "lint_failure", "clippy lints in the completion")
-    result.passed = True
-    result.result = "passed"
-    return result
+            return finish(result, "lint_failure", "clippy lints in the completion")
+    return finish(result, None)
 
 
 def _clippy_verdict(built: CompileOutcome, program: Program) -> bool | None:

@@ -92,6 +92,12 @@ class Sandbox:
         caps = ["--caps.keep=setuid,setgid"] if drop else ["--caps.drop=all"]
         return [*self._jail(scratch, caps), *drop, *limits.prlimit_args(self.prlimit), *argv]
 
+    def harness_argv(self, argv: Sequence[str], scratch: Path, limits: Limits) -> list[str]:
+        """The batch harness: it forks one child per sample and drops each to a uid of its own, so it keeps
+        only the capabilities to change uid and gid (when started as root)."""
+        caps = ["--caps.keep=setuid,setgid"] if self.setpriv is not None else ["--caps.drop=all"]
+        return [*self._jail(scratch, caps), *limits.prlimit_args(self.prlimit), *argv]
+
     def environment(self, scratch: Path) -> dict[str, str]:
         return {
             "PATH": "/usr/local/bin:/usr/bin:/bin",

@@ -68,3 +68,30 @@ def judge_main(outcome: ProcessOutcome, budget_s: float, sentinel: str) -> Verdi
     if outcome.returncode != 0 or not finished:
         return Verdict(False, "early_exit", f"exited with code {outcome.returncode} before the tests finished")
     return Verdict(True, None, "main ran to the end")
+
+
+def judge_child(record: dict[str, object], main_style: bool, budget_s: float) -> Verdict:
+    """A batch harness child, judged by the rules the isolated path applies to a whole process."""
+    signal_number = int(record.get("signal") or 0)  # type: ignore[call-overload]
+    code = int(record.get("code", -1))  # type: ignore[call-overload]
+    if record.get("killed"):
+        return Verdict(False, "test_timeout", f"still running after the wall-clock backstop ({budget_s:g} s budget)")
+    if signal_number in (signal.SIGXCPU, signal.SIGKILL, signal.SIGALRM):
+        return Verdict(False, "test_timeout", f"CPU time limit of {budget_s:g} s exceeded")
+    if signal_number:
+        return Verdict(False, "runtime_error", f"killed by {_signal_name(signal_number)}")
+    report = record.get("report")
+    if not isinstance(report, list):
+        if main_style and code == 101:
+            return Verdict(False, "assertion_failure", "panicked (a failed assert or an explicit panic)")
+        return Verdict(False, "early_exit", f"exited with code {code} before the tests finished")
+    passed, failed = int(report[0]), int(report[1])
+    if failed:
+        if main_style:
+            return Verdict(False, "assertion_failure", "panicked (a failed assert or an explicit panic)")
+        return Verdict(False, "assertion_failure", f"{failed} test(s) failed, {passed} passed")
+    if passed == 0:
+        return Verdict(False, "early_exit", "no test ran")
+    if code != 0:
+        return Verdict(False, "early_exit", f"tests finished but exit code {code}")
+    return Verdict(True, None, "main ran to the end" if main_style else f"{passed} test(s) passed")

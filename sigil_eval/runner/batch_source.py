@@ -1,0 +1,114 @@
+"""Source of a batch crate: one module file per sample (`sN.rs`), a generated root, the harness.
+
+A sample's file is exactly its isolated program, except that its tests are made reachable from the root:
+for `#[cfg(test)]` tests the `#[test]` attributes go (rustc drops such functions without `--test`) and the
+test functions and their modules become `pub(crate)`; for `fn main` tests, that main is renamed. Lines before
+the tests are untouched, so diagnostics and clippy lines map one to one onto the isolated program.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sigil_eval.assemble import Program
+from sigil_eval.rust_lexer import code_mask
+
+HARNESS = Path(__file__).with_name("harness.rs")
+HARNESS_MODULE = "__sigil_harness"
+MAIN_STYLE_ENTRY = "__sigil_tests"
+
+_TOKENS = re.compile(
+    r"(?P<attr>#\s*\[\s*test\s*\])|(?P<mod>\b(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?P<modname>\w+)\s*\{)"
+    r"|(?P<fn>\b(?:pub(?:\s*\([^)]*\))?\s+)?fn\s+(?P<fnname>\w+))|(?P<open>\{)|(?P<close>\})"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchModule:
+    text: str
+    tests: tuple[str, ...]  # paths of the test functions, relative to the sample's module
+    main_style: bool
+
+
+def expose_libtest_tests(tests: str, wrapper: str) -> tuple[str, tuple[str, ...]] | None:
+    """Make `#[test]` functions callable from the crate root; None when a test sits where no path reaches."""
+    masked = code_mask(tests)
+    edits: list[tuple[int, int, str]] = []
+    stack: list[str | None] = []  # module name per open brace, None for other blocks
+    pending_test = False
+    found: list[str] = []
+    for m in _TOKENS.finditer(masked):
+        if m.group("attr"):
+            pending_test = True
+            edits.append((m.start(), m.end(), " " * (m.end() - m.start())))
+        elif m.group("mod"):
+            edits.append((m.start(), m.end(), f"pub(crate) mod {m.group('modname')} {{"))
+            stack.append(m.group("modname"))
+        elif m.group("fn"):
+            if pending_test:
+                if any(level is None for level in stack):
+                    return None
+                edits.append((m.start(), m.end(), f"pub(crate) fn {m.group('fnname')}"))
+                found.append("::".join([wrapper, *(str(s) for s in stack), m.group("fnname")]))
+                pending_test = False
+        elif m.group("open"):
+            stack.append(None)
+        elif m.group("close"):
+            if not stack:
+                return None
+            stack.pop()
+    if not found:
+        return None
+    for start, end, replacement in sorted(edits, reverse=True):
+        tests = tests[:start] + replacement + tests[end:]
+    return tests, tuple(found)
+
+
+def batch_module(program: Program, style: str, wrapper: str) -> BatchModule | None:
+    """The sample's module file, or None when its tests cannot be driven by the batch harness."""
+    if style == "main":
+        tests = program.tests
+        mains = list(re.finditer(r"\bfn\s+main\s*\(\s*\)", code_mask(tests)))
+        if len(mains) != 1:
+            return None
+        m = mains[0]
+        tests = tests[: m.start()] + f"pub(crate) fn {MAIN_STYLE_ENTRY}()" + tests[m.end() :]
+        return BatchModule(program.with_tests(tests).source, (MAIN_STYLE_ENTRY,), True)
+    exposed = expose_libtest_tests(program.tests, wrapper)
+    if exposed is None:
+        return None
+    tests, paths = exposed
+    wrapped = f"pub(crate) mod {wrapper} {{\n#[allow(unused_imports)]\nuse super::*;\n{tests}\n}}\n"
+    return BatchModule(program.with_tests(wrapped).source, paths, False)
+
+
+def module_name(position: int) -> str:
+    return f"s{position}"
+
+
+def root_source(members: list[tuple[int, int, BatchModule]]) -> str:
+    """members: (position in the batch, sample index, module)."""
+    lines = [f"mod {module_name(pos)};" for pos, _, _ in members]
+    lines.append(f"mod {HARNESS_MODULE};")
+    lines.append("fn main() {")
+    lines.append(f"    {HARNESS_MODULE}::run(&[")
+    for pos, index, module in members:
+        tests = ", ".join(f'("{path}", {module_name(pos)}::{path})' for path in module.tests)
+        style = "true" if module.main_style else "false"
+        lines.append(f"        {HARNESS_MODULE}::Entry {{ index: {index}, main_style: {style}, tests: &[{tests}] }},")
+    lines.append("    ]);")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def member_at_root_line(line: int, members: list[tuple[int, int, BatchModule]]) -> int | None:
+    """Which member (its index in `members`) a 1-based line of `root_source` belongs to, if any."""
+    count = len(members)
+    if 1 <= line <= count:
+        return line - 1  # its `mod sN;`
+    first_entry = count + 4
+    if first_entry <= line < first_entry + count:
+        return line - first_entry
+    return None

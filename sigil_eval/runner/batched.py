@@ -1,0 +1,280 @@
+"""Rust-side batching: many samples in one crate, compiled once, tested by one forking harness.
+
+compile ─ errors attributed by primary-span file ─▶ those samples are compile errors; rebuild the rest
+        ─ error in the generated root ─▶ that sample goes isolated
+        ─ nothing attributable (ICE, link error, timeout, OOM) ─▶ split in halves; a singleton goes isolated
+run     ─ one forked child per sample (see harness.rs) ─▶ one record per sample; a missing one goes isolated
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sigil_eval.assemble import Program
+from sigil_eval.errors import InfraError
+from sigil_eval.options import wall_backstop
+from sigil_eval.records import Problem, Result
+from sigil_eval.runner.batch_source import (
+    HARNESS,
+    HARNESS_MODULE,
+    BatchModule,
+    member_at_root_line,
+    module_name,
+    root_source,
+)
+from sigil_eval.runner.code_size import BATCH_OWNER, own_code_sizes
+from sigil_eval.runner.context import JobContext
+from sigil_eval.runner.diagnostics import Diagnostics, parse_diagnostics
+from sigil_eval.runner.process import ProcessOutcome, run_limited
+from sigil_eval.runner.results import finish
+from sigil_eval.runner.sandbox import RUN_UID_BASE, Limits
+from sigil_eval.runner.verdict import judge_child
+
+ROOT_NAME = "main.rs"
+BINARY_NAME = "prog"
+CHILDREN_PER_HARNESS = 2
+CHILD_OUTPUT_CAP = 8 * 1024
+
+
+@dataclass(slots=True)
+class BatchItem:
+    problem: Problem
+    program: Program
+    module: BatchModule
+    result: Result  # pre-filled: ids, completion, main_free
+    compile_ms: float = 0.0
+
+    @property
+    def index(self) -> int:
+        return self.result.sample_index
+
+
+@dataclass(slots=True)
+class BatchOutcome:
+    results: list[Result] = field(default_factory=list)
+    isolate: list[BatchItem] = field(default_factory=list)
+    builds: int = 0
+
+
+def _is_clippy(code: str | None) -> bool:
+    return bool(code and code.startswith("clippy::"))
+
+
+def _finish(item: BatchItem, error_type: str | None, reason: str, stderr: str = "") -> Result:
+    item.result.compile_time_ms = round(item.compile_ms, 3)
+    return finish(item.result, error_type, reason, stderr)
+
+
+async def _compile(
+    job_dir: Path, members: list[BatchItem], edition: str, ctx: JobContext, clippy: bool
+) -> tuple[ProcessOutcome, Diagnostics, bool]:
+    for stale in job_dir.glob("s*.rs"):
+        stale.unlink()
+    for position, item in enumerate(members):
+        (job_dir / f"{module_name(position)}.rs").write_text(item.module.text)
+    (job_dir / ROOT_NAME).write_text(root_source(_listing(members)))
+    compiler = ctx.clippy_driver if clippy and ctx.clippy_driver else ctx.toolchain.rustc
+    argv = [str(compiler)]
+    if compiler != ctx.toolchain.rustc:
+        argv += ["-W", "clippy::correctness"]
+    argv += [
+        "--edition",
+        edition,
+        "--crate-name",
+        "prog",
+        "--crate-type",
+        "bin",
+        "--cfg",
+        "test",
+        "-C",
+        "opt-level=0",
+        "-C",
+        "debuginfo=0",
+        "--error-format=json",
+        *ctx.cache.extern_args(("rand", "regex", "md5", "libc")),
+        ROOT_NAME,
+        "-o",
+        BINARY_NAME,
+    ]
+    budget = ctx.options.compile_budget * max(1.0, len(members) ** 0.5)  # a batch may take longer than one
+    limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory * 2, file_size=1 << 30)
+    outcome = await run_limited(
+        ctx.sandbox.compile_argv(argv, job_dir, limits),
+        cwd=job_dir,
+        env=ctx.sandbox.environment(job_dir),
+        wall_timeout=wall_backstop(budget),
+        output_cap=32 << 20,
+        signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
+    )
+    return outcome, parse_diagnostics(outcome.stderr), compiler != ctx.toolchain.rustc
+
+
+def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict[int, list[str]], set[int]]:
+    """Rendered errors per member position, and the members to isolate: those with an error located in the
+    generated root (at their `mod` line or harness entry) or a clippy-coded error (rustc must decide)."""
+    listing = _listing(members)
+    per_member: dict[int, list[str]] = {}
+    isolate: set[int] = set()
+    for error in diagnostics.errors:
+        for file_name, line, _ in error.primary_lines:
+            name = Path(file_name).name
+            if name == ROOT_NAME:
+                if (member := member_at_root_line(line, listing)) is not None:
+                    isolate.add(member)
+                continue
+            if not (name.startswith("s") and name.endswith(".rs") and name[1:-3].isdigit()):
+                continue
+            position = int(name[1:-3])
+            if position >= len(members):
+                continue
+            if _is_clippy(error.code):
+                isolate.add(position)
+            else:
+                rendered = error.rendered.replace(f"{name}", "src.rs")
+                per_member.setdefault(position, []).append(rendered)
+    return per_member, isolate
+
+
+def _listing(members: list[BatchItem]) -> list[tuple[int, int, BatchModule]]:
+    return [(position, item.index, item.module) for position, item in enumerate(members)]
+
+
+async def run_batch(items: list[BatchItem], ctx: JobContext, slot: int) -> BatchOutcome:
+    """Judge `items` (same edition) as batches; what cannot be judged here comes back in `isolate`."""
+    outcome = BatchOutcome()
+    groups = [items]
+    while groups:
+        group = groups.pop()
+        job_dir = ctx.scratch_root / f"b{slot}-{secrets.token_hex(4)}"
+        job_dir.mkdir(mode=0o755)
+        shutil.copyfile(HARNESS, job_dir / f"{HARNESS_MODULE}.rs")
+        try:
+            await _judge_group(group, job_dir, ctx, slot, outcome, groups)
+        finally:
+            if not ctx.options.keep_scratch:
+                shutil.rmtree(job_dir, ignore_errors=True)
+    return outcome
+
+
+async def _judge_group(
+    group: list[BatchItem],
+    job_dir: Path,
+    ctx: JobContext,
+    slot: int,
+    outcome: BatchOutcome,
+    groups: list[list[BatchItem]],
+) -> None:
+    clippy = ctx.options.clippy != "off" and ctx.clippy_driver is not None
+    edition = group[0].problem.edition
+    while group:
+        process, diagnostics, with_clippy = await _compile(job_dir, group, edition, ctx, clippy)
+        outcome.builds += 1
+        for item in group:
+            item.compile_ms += process.wall_ms / len(group)
+        timed_out = process.wall_timeout or process.cpu_limit_hit
+        if process.returncode == 0 and not timed_out and (job_dir / BINARY_NAME).is_file():
+            await _run_harness(group, job_dir, ctx, slot, diagnostics if with_clippy else None, outcome)
+            return
+        if not timed_out and (failure := diagnostics.environmental_failure()):
+            raise InfraError(failure)
+        per_member, isolate = ({}, set()) if timed_out else _attribute(diagnostics, group)
+        if not per_member and not isolate:
+            if len(group) == 1:
+                outcome.isolate.extend(group)
+            else:
+                middle = len(group) // 2
+                groups.extend([group[:middle], group[middle:]])
+            return
+        keep: list[BatchItem] = []
+        for position, item in enumerate(group):
+            if position in isolate:
+                outcome.isolate.append(item)
+            elif position in per_member:
+                item.result.compile_ok = False
+                item.result.clippy_ok = False if with_clippy else None
+                messages = per_member[position]
+                first_line = messages[0].splitlines()[0] if messages[0] else "compile error"
+                reason = first_line.split(": ", 1)[-1] if first_line.startswith("error") else first_line
+                outcome.results.append(_finish(item, "compile_error", reason, "".join(messages)[:16_000]))
+            else:
+                keep.append(item)
+        group = keep
+
+
+async def _run_harness(
+    group: list[BatchItem],
+    job_dir: Path,
+    ctx: JobContext,
+    slot: int,
+    clippy_diagnostics: Diagnostics | None,
+    outcome: BatchOutcome,
+) -> None:
+    binary = job_dir / BINARY_NAME
+    binary.chmod(0o755)
+    budget = ctx.options.run_budget
+    uid_base = RUN_UID_BASE + 1000 + slot * 64 if ctx.sandbox.setpriv is not None else 0
+    child_wall = wall_backstop(budget)
+    argv = [
+        f"./{BINARY_NAME}",
+        str(max(1, int(budget + 0.999))),
+        str(int(child_wall * 1000)),
+        str(CHILDREN_PER_HARNESS),
+        str(uid_base),
+        str(ctx.options.run_memory),
+        str(ctx.options.run_processes),
+        str(16 << 20),
+        str(CHILD_OUTPUT_CAP),
+    ]
+    rounds = -(-len(group) // CHILDREN_PER_HARNESS)
+    limits = Limits(cpu_seconds=600, address_space=ctx.options.run_memory, file_size=16 << 20)
+    process = await run_limited(
+        ctx.sandbox.harness_argv(argv, job_dir, limits),
+        cwd=job_dir,
+        env=ctx.sandbox.environment(job_dir),
+        wall_timeout=rounds * (child_wall + 2) + 10,
+        output_cap=64 << 20,
+        signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
+    )
+    sizes = await own_code_sizes(binary, BATCH_OWNER)
+    records: dict[int, dict[str, object]] = {}
+    for line in process.stdout.splitlines():
+        if line.startswith(b"SIGIL "):
+            record = json.loads(line[6:])
+            records[int(record["index"])] = record
+    for position, item in enumerate(group):
+        record = records.get(item.index)
+        if record is None:
+            outcome.isolate.append(item)  # the harness itself failed before judging this sample
+            continue
+        if record.get("report") == [2**64 - 1, 2**64 - 1]:
+            raise InfraError("the batch harness cannot switch to its unprivileged uid", error_type="infra_sandbox")
+        result = item.result
+        result.compile_ok = True
+        result.binary_size_bytes = sizes.get(module_name(position), 0)
+        if clippy_diagnostics is not None:
+            first, last = item.program.completion_lines
+            result.clippy_ok = not clippy_diagnostics.clippy_lints_within(f"{module_name(position)}.rs", first, last)
+        result.run_time_ms = float(record.get("wall_ms", 0))  # type: ignore[arg-type]
+        verdict = judge_child(record, item.module.main_style, budget)
+        result.test_ok = verdict.passed
+        stderr = ""
+        if not verdict.passed:
+            stderr = bytes.fromhex(str(record.get("output", ""))).decode("utf-8", errors="replace")[-8000:]
+        error_type = verdict.error_type
+        if verdict.passed and ctx.options.clippy == "required":
+            if result.clippy_ok is None:
+                error_type = "clippy_timeout"
+            elif result.clippy_ok is False:
+                error_type = "lint_failure"
+        outcome.results.append(
+            _finish(
+                item,
+                error_type,
+                verdict.reason if error_type == verdict.error_type else "clippy lints in the completion",
+                stderr,
+            )
+        )

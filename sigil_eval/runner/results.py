@@ -1,0 +1,40 @@
+"""Filling in a Result: the same wording and fields whichever path judged the sample."""
+
+from __future__ import annotations
+
+from sigil_eval.completion import clean_completion, is_main_free
+from sigil_eval.policy import policy_violation
+from sigil_eval.records import Problem, Result, Sample
+
+
+def base_result(sample: Sample, index: int) -> Result:
+    return Result(
+        task_id=sample.task_id,
+        completion=sample.completion,
+        completion_id=sample.completion_id,
+        sample_index=index,
+        main_free=is_main_free(sample.completion),
+    )
+
+
+def finish(result: Result, error_type: str | None, reason: str = "", stderr: str = "") -> Result:
+    """Set the verdict: `error_type` None is a pass."""
+    result.error_type = error_type
+    result.passed = error_type is None
+    if error_type is None:
+        result.result = "passed"
+    elif error_type.endswith("timeout"):
+        result.result = "timed out"
+    else:
+        result.result = f"failed: {error_type}: {reason}"
+    if stderr:
+        result.stderr = stderr
+    return result
+
+
+def policy_failure(problem: Problem, sample: Sample, result: Result) -> Result | None:
+    """With `--policy`: the refusal of a sample using a denied API, else None."""
+    cleaned = clean_completion(sample.completion, problem.entry_point)
+    if violation := policy_violation(cleaned.code):
+        return finish(result, "invalid_sample", f"policy: {violation}")
+    return None
