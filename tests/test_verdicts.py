@@ -1,4 +1,5 @@
-"""One sample per error type, judged by the real toolchain in the real sandbox."""
+"""One sample per error type and per runtime pathology, judged by the real toolchain in the real sandbox,
+in both modes: every case must get the same verdict batched and isolated."""
 
 from __future__ import annotations
 
@@ -64,15 +65,59 @@ CASES: dict[str, tuple[str, str, bool, str | None]] = {
     "main_wrong": ("V/main", "    a * b\n}\n", False, "assertion_failure"),
     "main_early_exit_zero": ("V/main", "    std::process::exit(0)\n}\n", False, "early_exit"),
     "main_abort": ("V/main", "    std::process::abort()\n}\n", False, "runtime_error"),
+    "panic_hook_exit_zero": (
+        "V/add",
+        "    std::panic::set_hook(Box::new(|_| std::process::exit(0)));\n    a - b\n}\n",
+        False,
+        "early_exit",
+    ),
+    "panic_hook_silenced": (
+        "V/add",
+        "    std::panic::set_hook(Box::new(|_| {}));\n    a * b\n}\n",
+        False,
+        "assertion_failure",
+    ),
+    "output_flood": (
+        "V/add",
+        '    for i in 0..200_000 { println!("line {i}"); eprintln!("err {i}"); }\n    a + b\n}\n',
+        True,
+        None,
+    ),
+    "own_test_attribute": ("V/add", "    a + b\n}\n#[test]\nfn own() { assert_eq!(add(1, 1), 2); }\n", True, None),
+    "own_test_exits": ("V/add", "    a + b\n}\n#[test]\nfn sneaky() { std::process::exit(0); }\n", False, "early_exit"),
+    "crate_path": ("V/add", "    crate::helper(a) + b\n}\nfn helper(x: i64) -> i64 { x }\n", True, None),
+    "super_path": ("V/add", "    a + b\n}\nmod inner { pub fn f() -> i64 { super::add(1, 1) } }\n", True, None),
+    "module_path": ("V/add", '    assert_eq!(module_path!(), "sample");\n    a + b\n}\n', True, None),
+    "syntax_error": ("V/add", "    let x = ;\n    a + b\n}\n", False, "compile_error"),
+    "unterminated_string": ("V/add", '    let s = "oops;\n    a + b\n}\n', False, "compile_error"),
+    "deny_lint_error": ("V/add", "    let x: u8 = 255 + 1;\n    a + b + x as i64\n}\n", False, "compile_error"),
+    "thread_bomb": (
+        "V/add",
+        "    let hs: Vec<_> = (0..500).filter_map(|_| std::thread::Builder::new()"
+        ".spawn(|| std::thread::sleep(std::time::Duration::from_secs(5))).ok()).collect();\n"
+        "    assert!(hs.len() < 500);\n    a + b\n}\n",
+        True,
+        None,
+    ),
 }
+MODES = ("batched", "isolated")
 
 
 @pytest.fixture(scope="module")
-def verdicts() -> dict[str, sigil_eval.Result]:
-    names = list(CASES)
-    samples = [{"task_id": CASES[n][0], "completion": CASES[n][1], "completion_id": n} for n in names]
-    results = judge(samples, PROBLEMS, workers=2, compile_timeout=3, run_timeout=2, clippy="off")
-    return {str(r.completion_id): r for r in results}
+def both_modes() -> dict[str, dict[str, sigil_eval.Result]]:
+    samples = [
+        {"task_id": task, "completion": code, "completion_id": name} for name, (task, code, _, _) in CASES.items()
+    ]
+    runs = {}
+    for mode in MODES:
+        results = judge(samples, PROBLEMS, workers=2, compile_timeout=3, run_timeout=2, clippy="off", mode=mode)
+        runs[mode] = {str(r.completion_id): r for r in results}
+    return runs
+
+
+@pytest.fixture(scope="module", params=MODES)
+def verdicts(request: pytest.FixtureRequest, both_modes: dict[str, dict[str, sigil_eval.Result]]) -> dict[str, Any]:
+    return both_modes[request.param]
 
 
 @requires_firejail
@@ -91,6 +136,14 @@ def test_error_type(verdicts: dict[str, sigil_eval.Result], name: str) -> None:
 
 
 @requires_firejail
+def test_batched_equals_isolated_field_by_field(both_modes: dict[str, dict[str, sigil_eval.Result]]) -> None:
+    fields = ("passed", "error_type", "compile_ok", "test_ok", "clippy_ok", "binary_size_bytes", "main_free")
+    for name in CASES:
+        batched, isolated = both_modes["batched"][name], both_modes["isolated"][name]
+        assert [getattr(batched, f) for f in fields] == [getattr(isolated, f) for f in fields], name
+
+
+@requires_firejail
 def test_compile_error_keeps_rustc_diagnostics(verdicts: dict[str, sigil_eval.Result]) -> None:
     result = verdicts["compile_error"]
     assert result.compile_ok is False and "error[E0277]" in result.stderr
@@ -101,12 +154,12 @@ def test_main_free_follows_the_raw_completion(verdicts: dict[str, Any]) -> None:
     assert verdicts["body"].main_free is True
 
 
-def clippy_case(mode: str) -> sigil_eval.Result:
+def clippy_case(clippy: str) -> sigil_eval.Result:
     lint = (
         "    let v = vec![a, b];\n    let mut total = 0;\n"
         "    for i in 0..v.len() {\n        total += v[i];\n    }\n    total\n}\n"
     )
-    (result,) = judge([{"task_id": "V/add", "completion": lint}], PROBLEMS, clippy=mode, workers=1)
+    (result,) = judge([{"task_id": "V/add", "completion": lint}], PROBLEMS, clippy=clippy, workers=1)
     return result
 
 

@@ -53,7 +53,8 @@ def judge_libtest(outcome: ProcessOutcome, budget_s: float, module: str) -> Verd
     if outcome.returncode != 0:
         return Verdict(False, "early_exit", f"summary printed but exit code {outcome.returncode}")
     ok_lines = re.findall(rb"^test " + re.escape(module.encode()) + rb"::\S+ \.\.\. ok$", outcome.stdout, re.MULTILINE)
-    if len(ok_lines) != passed:
+    if not ok_lines or len(ok_lines) > passed:
+        # a sample's own #[test]s may add passes; a forged summary cannot name the problem's tests
         return Verdict(False, "early_exit", "the summary does not match libtest's per-test lines (forged output?)")
     return Verdict(True, None, f"{passed} test(s) passed")
 
