@@ -32,7 +32,7 @@ from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.isolated import evaluate_isolated
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.results import base_result, policy_failure
-from sigil_eval.runner.route import isolation_reason
+from sigil_eval.runner.route import has_syntax_error, isolation_reason
 from sigil_eval.runner.sandbox import Limits, make_sandbox
 from sigil_eval.samples import sample_from_object
 
@@ -84,6 +84,7 @@ class Evaluator:
         self._limiter = anyio.Semaphore(self.options.workers)
         self.routed: dict[str, int] = {}  # batched mode: why samples went to the isolated path
         self.batches = 0
+        self.syntax_batched = 0  # samples tree-sitter could not parse, judged in batches of their own
 
     @property
     def context(self) -> JobContext:
@@ -207,7 +208,8 @@ class Evaluator:
             reason = reason or "tests the harness cannot drive"
             self.routed[reason] = self.routed.get(reason, 0) + 1
             return None
-        return BatchItem(problem=problem, program=program, module=module, result=result)
+        broken = has_syntax_error(program.source)
+        return BatchItem(problem=problem, program=program, module=module, result=result, syntax_error=broken)
 
     async def _acquire_slot(self) -> int:
         await self._limiter.acquire()
@@ -260,10 +262,10 @@ class Evaluator:
     async def _start_batch(
         self, items: list[BatchItem], group: TaskGroup, send: MemoryObjectSendStream[Result]
     ) -> None:
-        by_edition: dict[str, list[BatchItem]] = {}
+        by_kind: dict[tuple[str, bool], list[BatchItem]] = {}
         for item in items:
-            by_edition.setdefault(item.problem.edition, []).append(item)
-        for batch in by_edition.values():
+            by_kind.setdefault((item.problem.edition, item.syntax_error), []).append(item)
+        for batch in by_kind.values():
             slot = await self._acquire_slot()
             group.start_soon(self._batch_job, batch, slot, group, send.clone())
 
@@ -276,6 +278,7 @@ class Evaluator:
             finally:
                 self._release_slot(slot)
             self.batches += outcome.builds
+            self.syntax_batched += sum(item.syntax_error for item in items)
             for result in outcome.results:
                 await send.send(result)
             for item in outcome.isolate:
@@ -324,6 +327,7 @@ def report_for(
         prelude_applied=evaluator.problem_set.prelude_applied,
         mode=evaluator.options.mode,
         routed_isolated=dict(evaluator.routed),
+        syntax_batched=evaluator.syntax_batched,
         sandbox=ctx.sandbox.kind,
         clippy=evaluator.options.clippy if ctx.toolchain.clippy_driver else "missing",
         elapsed_s=round(elapsed, 3),

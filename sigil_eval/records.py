@@ -99,6 +99,7 @@ class Report(msgspec.Struct, kw_only=True):
     prelude_applied: int = 0  # problems that received the HumanEval-X `use` prelude
     mode: str = "batched"
     routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)  # batched mode: why samples ran alone
+    syntax_batched: int = 0  # batched mode: samples that did not parse, judged in batches of their own
     sandbox: str = ""
     clippy: str = ""
     elapsed_s: float = 0.0

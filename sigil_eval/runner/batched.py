@@ -2,7 +2,8 @@
 
 compile ─ errors attributed by primary-span file ─▶ those samples are compile errors; rebuild the rest
         ─ error in the generated root ─▶ that sample goes isolated
-        ─ nothing attributable (ICE, link error, timeout, OOM) ─▶ split in halves; a singleton goes isolated
+        ─ nothing attributable (ICE, link error, OOM) ─▶ split in halves; a singleton goes isolated
+        ─ timeout ─▶ every member goes isolated (cheaper than paying the budget at each bisection level)
 run     ─ one forked child per sample (see harness.rs) ─▶ one record per sample; a missing one goes isolated
 """
 
@@ -46,6 +47,7 @@ class BatchItem:
     program: Program
     module: BatchModule
     result: Result  # pre-filled: ids, completion, main_free
+    syntax_error: bool = False  # tree-sitter found one: batched apart, so the clean batches need no rebuild
     compile_ms: float = 0.0
 
     @property
@@ -100,7 +102,9 @@ async def _compile(
         "-o",
         BINARY_NAME,
     ]
-    budget = ctx.options.compile_budget * max(1.0, len(members) ** 0.5)  # a batch may take longer than one
+    # CPU time, so load does not matter: one sample's budget plus a generous 0.25 s per member (a member
+    # costs ~15 ms when all is well)
+    budget = ctx.options.compile_budget + 0.25 * (len(members) - 1)
     limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory * 2, file_size=1 << 30)
     outcome = await run_limited(
         ctx.sandbox.compile_argv(argv, job_dir, limits),
@@ -181,7 +185,11 @@ async def _judge_group(
             return
         if not timed_out and (failure := diagnostics.environmental_failure()):
             raise InfraError(failure)
-        per_member, isolate = ({}, set()) if timed_out else _attribute(diagnostics, group)
+        if timed_out:
+            # bisecting would pay the budget again at every level; compiling each member alone costs less
+            outcome.isolate.extend(group)
+            return
+        per_member, isolate = _attribute(diagnostics, group)
         if not per_member and not isolate:
             if len(group) == 1:
                 outcome.isolate.extend(group)
