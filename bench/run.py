@@ -36,6 +36,8 @@ SHARED = Path(os.environ.get("SIGIL_SHARED_DATA", Path(__file__).resolve().paren
 
 CONFIGS: dict[str, dict[str, Any]] = {
     "batched": {"mode": "batched", "sandbox": "firejail"},
+    "batched-noclippy": {"mode": "batched", "sandbox": "firejail", "clippy": "off"},
+    "batched-nosandbox": {"mode": "batched", "sandbox": "none", "allow_no_sandbox": True},
     "isolated": {"mode": "isolated", "sandbox": "firejail"},
     "isolated-nosandbox": {"mode": "isolated", "sandbox": "none", "allow_no_sandbox": True},
     "isolated-noclippy": {"mode": "isolated", "sandbox": "firejail", "clippy": "off"},
