@@ -30,6 +30,7 @@ from typing import Any
 import anyio
 
 import sigil_eval
+from sigil_eval.data import stream_jsonl, write_jsonl
 from sigil_eval.problemsets import ProblemSet, load_problem_set
 
 SHARED = Path(os.environ.get("SIGIL_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -124,6 +125,13 @@ def run_seed(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | 
     if tool is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
+        # the seed refuses a problem file with problems no sample attempts: give it just the attempted ones
+        attempted = {s["task_id"] for s in bench.samples}
+        problem_file = Path(tmp) / "problems.jsonl"
+        write_jsonl(
+            problem_file,
+            [row for row in stream_jsonl(bench.problem_file) if row.get("task_id", row.get("name")) in attempted],
+        )
         samples = Path(tmp) / "samples.jsonl"
         samples.write_text(
             "".join(json.dumps({"task_id": s["task_id"], "completion": s["completion"]}) + "\n" for s in bench.samples)
@@ -134,7 +142,7 @@ def run_seed(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | 
             [
                 str(tool),
                 str(samples),
-                f"--problem_file={bench.problem_file}",
+                f"--problem_file={problem_file}",
                 f"--n_workers={workers}",
                 f"--timeout={timeout}",
                 "--sandbox_mode=none",

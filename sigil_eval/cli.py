@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="batched",
         help="batched: many samples per crate (default); isolated: every sample compiled alone",
     )
-    ev.add_argument("--batch-size", type=int, default=64, help="samples per crate in batched mode")
+    ev.add_argument("--batch-size", type=int, default=100, help="most samples per crate in batched mode")
     ev.add_argument(
         "--batch-wait",
         type=float,
@@ -241,7 +241,7 @@ async def _evaluate(args: argparse.Namespace) -> int:
     journal.open()  # appends: earlier lines stay valid, later lines win on the next load
     try:
         async with evaluator:
-            async for result in evaluator.results_indexed(stream()):
+            async for result in evaluator.results_indexed(stream(), progress.total):
                 results[result.sample_index] = result
                 journal.append(result)
                 progress.tick()

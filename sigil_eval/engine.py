@@ -8,7 +8,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -158,11 +158,15 @@ class Evaluator:
                 )
                 index += 1
 
-        async for result in self.results_indexed(indexed()):
+        total = len(samples) if isinstance(samples, Sized) else None
+        async for result in self.results_indexed(indexed(), total):
             yield result
 
-    async def results_indexed(self, items: AsyncIterable[tuple[int, Sample | Rejection]]) -> AsyncIterator[Result]:
-        """Like `results`, for callers that number their own inputs (the CLI numbers file lines)."""
+    async def results_indexed(
+        self, items: AsyncIterable[tuple[int, Sample | Rejection]], total: int | None = None
+    ) -> AsyncIterator[Result]:
+        """Like `results`, for callers that number their own inputs (the CLI numbers file lines). `total`, when
+        known, evens batches out so that every worker gets the same share."""
         send, receive = anyio.create_memory_object_stream[Result](max_buffer_size=self.options.workers * 4)
 
         async def feed() -> None:
@@ -171,7 +175,7 @@ class Evaluator:
                     max_buffer_size=self.options.batch_size * (self.options.workers + 1)
                 )
                 if self.options.mode == "batched":
-                    group.start_soon(self._batcher, batch_receive, group, send.clone())
+                    group.start_soon(self._batcher, batch_receive, group, send.clone(), self._batch_limit(total))
                 else:
                     batch_receive.close()
                 async with batch_send:
@@ -234,10 +238,23 @@ class Evaluator:
                 self._release_slot(slot)
             await send.send(result)
 
+    def _batch_limit(self, total: int | None) -> int:
+        """`batch_size`, or for a known number of samples the even split closest below it: 160 samples on
+        2 workers make 2 batches of 80, not 64 + 64 + 32 with one worker idle at the end."""
+        size, workers = self.options.batch_size, self.options.workers
+        if not total:
+            return size
+        batches = workers * math.ceil(total / (workers * size))
+        return max(1, math.ceil(total / batches))
+
     async def _batcher(
-        self, receive: MemoryObjectReceiveStream[BatchItem], group: TaskGroup, send: MemoryObjectSendStream[Result]
+        self,
+        receive: MemoryObjectReceiveStream[BatchItem],
+        group: TaskGroup,
+        send: MemoryObjectSendStream[Result],
+        limit: int,
     ) -> None:
-        """Fill batches up to `batch_size`, or for at most `batch_wait` seconds after their first sample."""
+        """Fill batches up to `limit` samples, or for at most `batch_wait` seconds after their first sample."""
         pending: list[BatchItem] = []
         opened_at = 0.0
         async with receive, send:
@@ -251,7 +268,7 @@ class Evaluator:
                     if not pending:
                         opened_at = time.monotonic()
                     pending.append(item)
-                    if len(pending) < self.options.batch_size:
+                    if len(pending) < limit:
                         continue
                 if pending:
                     await self._start_batch(pending, group, send)

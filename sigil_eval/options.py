@@ -24,7 +24,7 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     policy: bool = False
     prelude: bool = True
     mode: Mode = "batched"
-    batch_size: int = 64  # samples per crate in batched mode
+    batch_size: int = 100  # most samples per crate in batched mode (evened out when the input size is known)
     batch_wait: float = 0.3  # seconds a partial batch waits for more samples from a stream
     cache_dir: Path | None = None
     keep_scratch: bool = False

@@ -28,8 +28,9 @@ from sigil_eval.runner.batch_source import (
     root_source,
 )
 from sigil_eval.runner.code_size import BATCH_OWNER, own_code_sizes
+from sigil_eval.runner.compile import run_compiler
 from sigil_eval.runner.context import JobContext
-from sigil_eval.runner.diagnostics import Diagnostics, parse_diagnostics
+from sigil_eval.runner.diagnostics import Diagnostics
 from sigil_eval.runner.process import ProcessOutcome, run_limited
 from sigil_eval.runner.results import finish
 from sigil_eval.runner.sandbox import RUN_UID_BASE, Limits
@@ -79,11 +80,7 @@ async def _compile(
     for position, item in enumerate(members):
         (job_dir / f"{module_name(position)}.rs").write_text(item.module.text)
     (job_dir / ROOT_NAME).write_text(root_source(_listing(members)))
-    compiler = ctx.clippy_driver if clippy and ctx.clippy_driver else ctx.toolchain.rustc
-    argv = [str(compiler)]
-    if compiler != ctx.toolchain.rustc:
-        argv += ["-W", "clippy::correctness"]
-    argv += [
+    args = [
         "--edition",
         edition,
         "--crate-name",
@@ -105,16 +102,16 @@ async def _compile(
     # CPU time, so load does not matter: one sample's budget plus a generous 0.25 s per member (a member
     # costs ~15 ms when all is well)
     budget = ctx.options.compile_budget + 0.25 * (len(members) - 1)
-    limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory * 2, file_size=1 << 30)
-    outcome = await run_limited(
-        ctx.sandbox.compile_argv(argv, job_dir, limits),
-        cwd=job_dir,
-        env=ctx.sandbox.environment(job_dir),
-        wall_timeout=wall_backstop(budget),
+    return await run_compiler(
+        job_dir,
+        args,
+        ctx,
+        clippy=clippy,
+        budget=budget,
+        address_space=ctx.options.compile_memory * 2,
+        file_size=1 << 30,
         output_cap=32 << 20,
-        signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
     )
-    return outcome, parse_diagnostics(outcome.stderr), compiler != ctx.toolchain.rustc
 
 
 def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict[int, list[str]], set[int]]:

@@ -44,25 +44,49 @@ def rustc_args(edition: str, test_style: TestStyle, ctx: JobContext) -> list[str
     return [*args, SOURCE_NAME, "-o", BINARY_NAME]
 
 
-async def compile_program(
-    job_dir: Path, edition: str, test_style: TestStyle, ctx: JobContext, *, clippy: bool
-) -> CompileOutcome:
+async def run_compiler(
+    job_dir: Path,
+    args: list[str],
+    ctx: JobContext,
+    *,
+    clippy: bool,
+    budget: float,
+    address_space: int,
+    file_size: int,
+    output_cap: int,
+) -> tuple[ProcessOutcome, Diagnostics, bool]:
+    """Run rustc (or clippy-driver, when `clippy` and installed) in the sandbox under a CPU budget.
+    Returns the process outcome, its diagnostics and whether clippy was the compiler."""
     compiler = ctx.clippy_driver if clippy and ctx.clippy_driver else ctx.toolchain.rustc
-    argv = [str(compiler), *rustc_args(edition, test_style, ctx)]
+    argv = [str(compiler)]
     if compiler != ctx.toolchain.rustc:
         # correctness lints are deny-by-default; as warnings they cannot turn a good build into a failure
-        argv[1:1] = ["-W", "clippy::correctness"]
-    budget = ctx.options.compile_budget
-    limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory, file_size=256 << 20)
-    outcome: ProcessOutcome = await run_limited(
-        ctx.sandbox.compile_argv(argv, job_dir, limits),
+        argv += ["-W", "clippy::correctness"]
+    limits = Limits(cpu_seconds=budget, address_space=address_space, file_size=file_size)
+    outcome = await run_limited(
+        ctx.sandbox.compile_argv([*argv, *args], job_dir, limits),
         cwd=job_dir,
         env=ctx.sandbox.environment(job_dir),
         wall_timeout=wall_backstop(budget),
-        output_cap=1 << 20,
+        output_cap=output_cap,
         signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
     )
-    diagnostics = parse_diagnostics(outcome.stderr)
+    return outcome, parse_diagnostics(outcome.stderr), compiler != ctx.toolchain.rustc
+
+
+async def compile_program(
+    job_dir: Path, edition: str, test_style: TestStyle, ctx: JobContext, *, clippy: bool
+) -> CompileOutcome:
+    outcome, diagnostics, with_clippy = await run_compiler(
+        job_dir,
+        rustc_args(edition, test_style, ctx),
+        ctx,
+        clippy=clippy,
+        budget=ctx.options.compile_budget,
+        address_space=ctx.options.compile_memory,
+        file_size=256 << 20,
+        output_cap=1 << 20,
+    )
     timed_out = outcome.wall_timeout or outcome.cpu_limit_hit
     if not timed_out and outcome.returncode != 0:
         if failure := diagnostics.environmental_failure():
@@ -74,9 +98,5 @@ async def compile_program(
             )
     ok = outcome.returncode == 0 and not timed_out and (job_dir / BINARY_NAME).is_file()
     return CompileOutcome(
-        ok=ok,
-        timed_out=timed_out,
-        diagnostics=diagnostics,
-        wall_ms=outcome.wall_ms,
-        with_clippy=compiler != ctx.toolchain.rustc,
+        ok=ok, timed_out=timed_out, diagnostics=diagnostics, wall_ms=outcome.wall_ms, with_clippy=with_clippy
     )
