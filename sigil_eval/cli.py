@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--batch-size", type=int, default=100, help="most samples per crate in batched mode")
     ev.add_argument(
+        "--verify-fraction",
+        type=float,
+        default=0.0,
+        help="batched mode: re-judge this share of samples alone and report any mismatch",
+    )
+    ev.add_argument(
         "--batch-wait",
         type=float,
         default=0.3,
@@ -182,6 +188,7 @@ def _options(args: argparse.Namespace) -> EvalOptions:
         mode=args.mode,
         batch_size=args.batch_size,
         batch_wait=args.batch_wait,
+        verify_fraction=args.verify_fraction,
         keep_scratch=args.keep_scratch,
     ).validate()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import secrets
 import shutil
 import tempfile
@@ -84,7 +85,10 @@ class Evaluator:
         self._limiter = anyio.Semaphore(self.options.workers)
         self.routed: dict[str, int] = {}  # batched mode: why samples went to the isolated path
         self.batches = 0
-        self.syntax_batched = 0  # samples tree-sitter could not parse, judged in batches of their own
+        self.syntax_batched = 0
+        self.verified = 0
+        self.verify_mismatches = 0
+        self._rng = random.Random()  # samples tree-sitter could not parse, judged in batches of their own
 
     @property
     def context(self) -> JobContext:
@@ -247,6 +251,30 @@ class Evaluator:
         batches = workers * math.ceil(total / (workers * size))
         return max(1, math.ceil(total / batches))
 
+    async def _verify(self, batched: Result, slot: int, send: MemoryObjectSendStream[Result]) -> None:
+        """Re-judge a batched sample alone; on a mismatch say so loudly and report the isolated verdict."""
+        async with send:
+            sample = Sample(task_id=batched.task_id, completion=batched.completion, completion_id=batched.completion_id)
+            try:
+                alone = await evaluate_isolated(
+                    self.problem_set.problems[sample.task_id], sample, batched.sample_index, slot, self.context
+                )
+            finally:
+                self._release_slot(slot)
+            self.verified += 1
+            if (alone.passed, alone.error_type) != (batched.passed, batched.error_type):
+                self.verify_mismatches += 1
+                log.error(
+                    "batched verdict differs from the isolated one",
+                    task_id=sample.task_id,
+                    sample_index=batched.sample_index,
+                    batched=batched.error_type or "passed",
+                    isolated=alone.error_type or "passed",
+                )
+                await send.send(alone)
+            else:
+                await send.send(batched)
+
     async def _batcher(
         self,
         receive: MemoryObjectReceiveStream[BatchItem],
@@ -297,7 +325,11 @@ class Evaluator:
             self.batches += outcome.builds
             self.syntax_batched += sum(item.syntax_error for item in items)
             for result in outcome.results:
-                await send.send(result)
+                if self.options.verify_fraction and self._rng.random() < self.options.verify_fraction:
+                    slot = await self._acquire_slot()
+                    group.start_soon(self._verify, result, slot, send.clone())
+                else:
+                    await send.send(result)
             for item in outcome.isolate:
                 reason = "batch could not judge it"
                 self.routed[reason] = self.routed.get(reason, 0) + 1
@@ -345,6 +377,8 @@ def report_for(
         mode=evaluator.options.mode,
         routed_isolated=dict(evaluator.routed),
         syntax_batched=evaluator.syntax_batched,
+        verified=evaluator.verified,
+        verify_mismatches=evaluator.verify_mismatches,
         sandbox=ctx.sandbox.kind,
         clippy=evaluator.options.clippy if ctx.toolchain.clippy_driver else "missing",
         elapsed_s=round(elapsed, 3),

@@ -25,6 +25,7 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     prelude: bool = True
     mode: Mode = "batched"
     batch_size: int = 100  # most samples per crate in batched mode (evened out when the input size is known)
+    verify_fraction: float = 0.0  # batched mode: re-judge this share of batched samples alone and compare
     batch_wait: float = 0.3  # seconds a partial batch waits for more samples from a stream
     cache_dir: Path | None = None
     keep_scratch: bool = False
@@ -53,6 +54,8 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
         ):
             if not value > 0:
                 raise InputError(f"--{name} must be positive, got {value}")
+        if not 0.0 <= self.verify_fraction <= 1.0:
+            raise InputError(f"--verify-fraction must lie in [0, 1], got {self.verify_fraction}")
         if self.batch_size < 1:
             raise InputError(f"--batch-size must be at least 1, got {self.batch_size}")
         if self.require_sandbox and self.sandbox == "none":

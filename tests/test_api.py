@@ -65,3 +65,15 @@ def test_options_are_validated() -> None:
         sigil_eval.Evaluator(None, workers=0)
     with pytest.raises(sigil_eval.InputError, match="require-sandbox"):
         sigil_eval.Evaluator(None, sandbox="none", require_sandbox=True)
+
+
+@requires_firejail
+def test_verify_fraction_rejudges_batched_samples_alone() -> None:
+    samples = [{"task_id": "test_rust/0", "completion": c} for c in ("    1\n}\n", "    0\n}\n", "    loop {}\n}\n")]
+
+    async def main() -> sigil_eval.Report:
+        return await sigil_eval.evaluate(samples, {"t": RETURN_ONE}, verify_fraction=1.0, run_timeout=1, clippy="off")
+
+    report = anyio.run(main)
+    assert report.mode == "batched" and report.verified == 3 and report.verify_mismatches == 0
+    assert report.error_types == {"assertion_failure": 1, "test_timeout": 1}

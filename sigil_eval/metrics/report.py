@@ -75,6 +75,18 @@ def format_summary(report: Report) -> str:
         )
     if report.error_types:
         lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in report.error_types.items()))
+    if report.mode == "batched" and (report.routed_isolated or report.syntax_batched):
+        alone = sum(report.routed_isolated.values())
+        reasons = ", ".join(f"{k} {v}" for k, v in report.routed_isolated.items())
+        lines.append(
+            f"  batched: {alone} samples judged alone ({reasons or 'none'}); "
+            f"{report.syntax_batched} unparsable samples batched apart"
+        )
+    if report.verified:
+        lines.append(
+            f"  verified alone: {report.verified} samples, {report.verify_mismatches} mismatches"
+            + (" (isolated verdicts reported)" if report.verify_mismatches else "")
+        )
     lines.append(f"  {report.elapsed_s:.1f} s, {report.samples_per_s:.1f} samples/s")
     for rejection in report.rejections[:10]:
         lines.append(f"  rejected {rejection}")
