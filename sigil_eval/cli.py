@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--batch-size", type=int, default=100, help="most samples per crate in batched mode")
     ev.add_argument(
+        "--no-cache", action="store_true", help="judge every sample even when an identical program has a stored verdict"
+    )
+    ev.add_argument(
         "--verify-fraction",
         type=float,
         default=0.0,
@@ -189,6 +192,7 @@ def _options(args: argparse.Namespace) -> EvalOptions:
         batch_size=args.batch_size,
         batch_wait=args.batch_wait,
         verify_fraction=args.verify_fraction,
+        cache=not args.no_cache,
         keep_scratch=args.keep_scratch,
     ).validate()
 

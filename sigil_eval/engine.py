@@ -20,7 +20,7 @@ from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from sigil_eval.assemble import assemble
-from sigil_eval.cargo_cache import resolve_toolchain, warm
+from sigil_eval.cargo_cache import default_cache_root, resolve_toolchain, warm
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.errors import InfraError, SigilError
 from sigil_eval.metrics.report import DEFAULT_KS, build_report
@@ -36,6 +36,7 @@ from sigil_eval.runner.results import base_result, policy_failure
 from sigil_eval.runner.route import has_syntax_error, isolation_reason
 from sigil_eval.runner.sandbox import Limits, make_sandbox
 from sigil_eval.samples import sample_from_object
+from sigil_eval.verdict_cache import VerdictCache, cache_key, copy_verdict
 
 log = structlog.get_logger("sigil_eval")
 ProblemsArg = ProblemSet | str | os.PathLike[str] | Mapping[str, Mapping[str, Any]] | None
@@ -59,6 +60,19 @@ async def _aiter(items: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any
     else:
         for item in items:
             yield item
+
+
+class _Following:
+    """Marker: the sample waits for the verdict of an identical program judged in this run."""
+
+
+FOLLOWING = _Following()
+
+
+def default_verdict_db(cache_root: Path | None) -> Path:
+    if env := os.environ.get("SIGIL_EVAL_VERDICT_DB"):
+        return Path(env)
+    return (cache_root or default_cache_root()) / "verdicts.sqlite"
 
 
 def first_sigil_error(exc: BaseException) -> SigilError | None:
@@ -87,8 +101,16 @@ class Evaluator:
         self.batches = 0
         self.syntax_batched = 0
         self.verified = 0
+        self.deduplicated = 0
+        self._cache: VerdictCache | None = None
+        self._keys: dict[int, str] = {}  # sample index → cache key, for samples being judged
+        self._followers: dict[str, list[Result]] = {}  # cache key → samples waiting for that verdict
         self.verify_mismatches = 0
         self._rng = random.Random()  # samples tree-sitter could not parse, judged in batches of their own
+
+    @property
+    def cache_hits(self) -> int:
+        return self._cache.hits if self._cache is not None else 0
 
     @property
     def context(self) -> JobContext:
@@ -111,6 +133,8 @@ class Evaluator:
         )
         if opts.require_sandbox and sandbox.kind == "none":
             raise InfraError("--require-sandbox: no sandbox available", error_type="infra_sandbox")
+        if opts.cache:
+            self._cache = VerdictCache(opts.verdict_db or default_verdict_db(opts.cache_dir))
         scratch = Path(tempfile.mkdtemp(prefix="sigil-eval-"))
         os.chmod(scratch, 0o711)  # test binaries run as other uids and must reach their job dir
         self._ctx = JobContext(toolchain=toolchain, cache=cache, sandbox=sandbox, options=opts, scratch_root=scratch)
@@ -126,6 +150,8 @@ class Evaluator:
     ) -> None:
         if self._ctx is not None and not self.options.keep_scratch:
             shutil.rmtree(self._ctx.scratch_root, ignore_errors=True)
+        if self._cache is not None:
+            self._cache.close()
 
     async def _check_sandbox(self) -> None:
         """Start the sandbox once with the real compiler, so a broken jail fails the run, not every sample."""
@@ -188,6 +214,8 @@ class Evaluator:
                             self.rejections.append(item)
                             continue
                         prepared = self._prepare(index, item)
+                        if prepared is FOLLOWING:
+                            continue
                         if isinstance(prepared, Result):
                             await send.send(prepared)
                         elif isinstance(prepared, BatchItem):
@@ -199,17 +227,39 @@ class Evaluator:
             group.start_soon(feed)
             async with receive:
                 async for result in receive:
-                    yield result
+                    for settled in self._settle(result):
+                        yield settled
 
-    def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | None:
-        """A final Result (refused by policy), a BatchItem, or None for the isolated path."""
+    def _settle(self, result: Result) -> list[Result]:
+        """Store a fresh verdict in the cache and hand it to the samples of this run with the same program."""
+        key = self._keys.pop(result.sample_index, None)
+        if key is None or self._cache is None:
+            return [result]
+        self._cache.put(key, result)
+        followers = self._followers.pop(key, [])
+        self.deduplicated += len(followers)
+        return [result, *(copy_verdict(result, follower) for follower in followers)]
+
+    def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | _Following | None:
+        """A final Result (refused by policy, or a cached verdict), a BatchItem, None for the isolated path,
+        or FOLLOWING when a sample of this run with the same program is already being judged."""
         problem = self.problem_set.problems[sample.task_id]
         result = base_result(sample, index)
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
             return refused
+        program = assemble(problem, sample.completion)
+        if self._cache is not None:
+            ctx = self.context
+            key = cache_key(ctx.toolchain.version, ctx.sandbox.kind, self.options, problem, program.source)
+            if (hit := self._cache.get(key, result)) is not None:
+                return hit
+            if key in self._followers:
+                self._followers[key].append(result)
+                return FOLLOWING
+            self._followers[key] = []
+            self._keys[index] = key
         if self.options.mode == "isolated":
             return None
-        program = assemble(problem, sample.completion)
         reason = isolation_reason(problem, program)
         module = None if reason else batch_module(program, problem.test_style, f"sigil_{secrets.token_hex(8)}")
         if module is None:
@@ -378,6 +428,8 @@ def report_for(
         routed_isolated=dict(evaluator.routed),
         syntax_batched=evaluator.syntax_batched,
         verified=evaluator.verified,
+        cache_hits=evaluator.cache_hits,
+        deduplicated=evaluator.deduplicated,
         verify_mismatches=evaluator.verify_mismatches,
         sandbox=ctx.sandbox.kind,
         clippy=evaluator.options.clippy if ctx.toolchain.clippy_driver else "missing",

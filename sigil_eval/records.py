@@ -99,6 +99,8 @@ class Report(msgspec.Struct, kw_only=True):
     prelude_applied: int = 0  # problems that received the HumanEval-X `use` prelude
     mode: str = "batched"
     routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)  # batched mode: why samples ran alone
+    cache_hits: int = 0  # verdicts reused from earlier runs
+    deduplicated: int = 0  # samples whose program another sample of this run already had
     verified: int = 0  # batched mode, --verify-fraction: samples re-judged alone
     verify_mismatches: int = 0  # …whose isolated verdict differed (the isolated one is reported)
     syntax_batched: int = 0  # batched mode: samples that did not parse, judged in batches of their own

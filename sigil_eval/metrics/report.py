@@ -82,6 +82,11 @@ def format_summary(report: Report) -> str:
             f"  batched: {alone} samples judged alone ({reasons or 'none'}); "
             f"{report.syntax_batched} unparsable samples batched apart"
         )
+    if report.cache_hits or report.deduplicated:
+        lines.append(
+            f"  cache: {report.cache_hits} verdicts reused from earlier runs, "
+            f"{report.deduplicated} duplicate programs judged once"
+        )
     if report.verified:
         lines.append(
             f"  verified alone: {report.verified} samples, {report.verify_mismatches} mismatches"

@@ -1,0 +1,121 @@
+"""Content-addressed verdicts: identical programs are judged once, within a run and across runs.
+
+The key covers everything a verdict depends on: the toolchain, the program as compiled (prelude, prompt,
+cleaned completion, tests), the test style and edition, the budgets and limits, clippy mode, sandbox and
+mode. A hit reuses the verdict fields; the identity fields (task id, completion, ids, index, main_free) are
+always the sample's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import msgspec
+
+from sigil_eval.errors import InfraError
+from sigil_eval.options import EvalOptions
+from sigil_eval.records import Problem, Result
+
+CACHE_VERSION = 1
+VERDICT_FIELDS = (
+    "compile_ok",
+    "test_ok",
+    "clippy_ok",
+    "compile_time_ms",
+    "run_time_ms",
+    "binary_size_bytes",
+    "error_type",
+    "stderr",
+    "passed",
+    "result",
+)
+
+
+class Verdict(msgspec.Struct, array_like=True):
+    compile_ok: bool | None
+    test_ok: bool | None
+    clippy_ok: bool | None
+    compile_time_ms: float | None
+    run_time_ms: float | None
+    binary_size_bytes: int | None
+    error_type: str | None
+    stderr: str
+    passed: bool
+    result: str
+
+
+def cache_key(toolchain_version: str, sandbox: str, options: EvalOptions, problem: Problem, source: str) -> str:
+    parts = [
+        CACHE_VERSION,
+        toolchain_version,
+        sandbox,
+        options.mode,
+        options.clippy,
+        options.compile_budget,
+        options.run_budget,
+        options.compile_memory,
+        options.run_memory,
+        options.run_processes,
+        options.output_cap,
+        problem.edition,
+        problem.test_style,
+        source,
+    ]
+    return hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
+
+
+class VerdictCache:
+    """SQLite file in the cache dir. Writes are committed at once: a killed run keeps what it judged."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.hits = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict BLOB NOT NULL)")
+            self._db.execute("SELECT count(*) FROM verdicts LIMIT 1").fetchone()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise InfraError(
+                f"verdict cache {path} unusable ({exc}): delete it, or run with --no-cache",
+                error_type="infra_missing_toolchain",
+            ) from None
+
+    def get(self, key: str, into: Result) -> Result | None:
+        try:
+            row = self._db.execute("SELECT verdict FROM verdicts WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise InfraError(
+                f"verdict cache {self.path} unreadable ({exc}): delete it, or run with --no-cache",
+                error_type="infra_missing_toolchain",
+            ) from None
+        if row is None:
+            return None
+        try:
+            verdict = msgspec.msgpack.decode(row[0], type=Verdict)
+        except msgspec.DecodeError:
+            return None
+        self.hits += 1
+        return copy_verdict(verdict, into)
+
+    def put(self, key: str, result: Result) -> None:
+        verdict = Verdict(*(getattr(result, name) for name in VERDICT_FIELDS))
+        try:
+            self._db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", (key, msgspec.msgpack.encode(verdict)))
+        except sqlite3.DatabaseError as exc:
+            raise InfraError(
+                f"verdict cache {self.path} unwritable ({exc}): delete it, or run with --no-cache",
+                error_type="infra_missing_toolchain",
+            ) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def copy_verdict(source: Verdict | Result, into: Result) -> Result:
+    for name in VERDICT_FIELDS:
+        setattr(into, name, getattr(source, name))
+    return into

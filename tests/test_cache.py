@@ -1,0 +1,58 @@
+"""Identical programs are judged once, within a run and across runs; a broken cache stops the run cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, requires_firejail, write_jsonl
+
+
+def _run(
+    tmp_path: Path, samples: list[dict[str, object]], *flags: str
+) -> tuple[dict[str, object], list[dict[str, object]]]:
+    problems = write_jsonl(tmp_path / "problems.jsonl", [RETURN_ONE])
+    path = write_jsonl(tmp_path / "samples.jsonl", samples)
+    proc = cli(str(path), "--problems", str(problems), "--json", "--fresh", *flags)
+    assert proc.returncode == 0, proc.stderr
+    results = [json.loads(line) for line in Path(f"{path}_results.jsonl").read_text().splitlines()]
+    return json.loads(proc.stdout.splitlines()[-1]), results
+
+
+@requires_firejail
+def test_rerun_reuses_verdicts_and_no_cache_does_not(tmp_path: Path) -> None:
+    first, first_results = _run(tmp_path, RETURN_ONE_SAMPLES)
+    assert first["cache_hits"] == 0
+    second, second_results = _run(tmp_path, RETURN_ONE_SAMPLES)
+    assert second["cache_hits"] == 4
+    assert second_results == first_results
+    third, _ = _run(tmp_path, RETURN_ONE_SAMPLES, "--no-cache")
+    assert third["cache_hits"] == 0 and third["pass_at_k"] == first["pass_at_k"]
+
+
+@requires_firejail
+def test_duplicate_programs_in_one_run_are_judged_once(tmp_path: Path) -> None:
+    wrong = {"task_id": "test_rust/0", "completion": "    0\n}\n"}
+    samples = [RETURN_ONE_SAMPLES[0], wrong, dict(wrong, completion_id=7), wrong, RETURN_ONE_SAMPLES[0]]
+    report, results = _run(tmp_path, samples)
+    assert report["deduplicated"] == 3 and report["n_samples"] == 5
+    assert [r["sample_index"] for r in results] == [0, 1, 2, 3, 4]
+    assert [r["passed"] for r in results] == [True, False, False, False, True]
+    assert results[2]["completion_id"] == 7 and results[1]["result"] == results[2]["result"]
+
+
+def test_corrupt_or_unwritable_caches_exit_3(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", [RETURN_ONE])
+    samples = write_jsonl(tmp_path / "samples.jsonl", RETURN_ONE_SAMPLES)
+    corrupt = tmp_path / "corrupt.sqlite"
+    corrupt.write_bytes(b"this is not a database" * 100)
+    env = dict(os.environ, SIGIL_EVAL_VERDICT_DB=str(corrupt))
+    proc = cli(str(samples), "--problems", str(problems), env=env)
+    assert proc.returncode == 3 and "verdict cache" in proc.stderr and "--no-cache" in proc.stderr
+    env = dict(os.environ, SIGIL_EVAL_VERDICT_DB="/dev/null/verdicts.sqlite")
+    assert cli(str(samples), "--problems", str(problems), env=env).returncode == 3
+    env = dict(os.environ, SIGIL_EVAL_CACHE="/dev/null/sigil-cache")
+    proc = cli(str(samples), "--problems", str(problems), env=env)
+    assert proc.returncode == 3 and "not writable" in proc.stderr
+    assert not Path(f"{samples}_results.jsonl").exists()
