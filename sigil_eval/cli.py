@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--batch-size", type=int, default=100, help="most samples per crate in batched mode")
     ev.add_argument(
+        "--stall-warning",
+        type=float,
+        default=30.0,
+        help="seconds without a result before the samples in flight are logged",
+    )
+    ev.add_argument(
         "--no-cache", action="store_true", help="judge every sample even when an identical program has a stored verdict"
     )
     ev.add_argument(
@@ -193,6 +199,7 @@ def _options(args: argparse.Namespace) -> EvalOptions:
         batch_wait=args.batch_wait,
         verify_fraction=args.verify_fraction,
         cache=not args.no_cache,
+        stall_warning=args.stall_warning,
         keep_scratch=args.keep_scratch,
     ).validate()
 

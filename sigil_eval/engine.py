@@ -102,6 +102,8 @@ class Evaluator:
         self.syntax_batched = 0
         self.verified = 0
         self.deduplicated = 0
+        self._in_flight: dict[int, tuple[str, float]] = {}  # sample index → (task id, start), for stall warnings
+        self._last_progress = time.monotonic()
         self._cache: VerdictCache | None = None
         self._keys: dict[int, str] = {}  # sample index → cache key, for samples being judged
         self._followers: dict[str, list[Result]] = {}  # cache key → samples waiting for that verdict
@@ -225,13 +227,37 @@ class Evaluator:
 
         async with anyio.create_task_group() as group:
             group.start_soon(feed)
+            group.start_soon(self._watch_stalls)
             async with receive:
                 async for result in receive:
+                    self._last_progress = time.monotonic()
                     for settled in self._settle(result):
                         yield settled
+            group.cancel_scope.cancel()  # only the stall watch is left
+
+    def _started(self, index: int, task_id: str) -> None:
+        self._in_flight[index] = (task_id, time.monotonic())
+
+    async def _watch_stalls(self) -> None:
+        """When no result has arrived for `stall_warning` seconds, say which samples are in flight."""
+        limit = self.options.stall_warning
+        warned_at = 0.0
+        while True:
+            await anyio.sleep(min(5.0, limit))
+            now = time.monotonic()
+            if self._in_flight and now - self._last_progress >= limit and now - warned_at >= limit:
+                warned_at = now
+                oldest = sorted(self._in_flight.items(), key=lambda entry: entry[1][1])[:10]
+                log.warning(
+                    "no result for a while",
+                    idle_s=round(now - self._last_progress),
+                    in_flight=len(self._in_flight),
+                    oldest=[f"{task} (line {index + 1}, {now - started:.0f} s)" for index, (task, started) in oldest],
+                )
 
     def _settle(self, result: Result) -> list[Result]:
         """Store a fresh verdict in the cache and hand it to the samples of this run with the same program."""
+        self._in_flight.pop(result.sample_index, None)
         key = self._keys.pop(result.sample_index, None)
         if key is None or self._cache is None:
             return [result]
@@ -285,6 +311,7 @@ class Evaluator:
 
     async def _isolated_job(self, index: int, sample: Sample, slot: int, send: MemoryObjectSendStream[Result]) -> None:
         async with send:
+            self._started(index, sample.task_id)
             try:
                 problem = self.problem_set.problems[sample.task_id]
                 result = await evaluate_isolated(problem, sample, index, slot, self.context)
@@ -368,6 +395,8 @@ class Evaluator:
         self, items: list[BatchItem], slot: int, group: TaskGroup, send: MemoryObjectSendStream[Result]
     ) -> None:
         async with send:
+            for item in items:
+                self._started(item.index, item.result.task_id)
             try:
                 outcome = await run_batch(items, self.context, slot)
             finally:

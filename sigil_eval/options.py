@@ -25,6 +25,7 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     prelude: bool = True
     mode: Mode = "batched"
     batch_size: int = 100  # most samples per crate in batched mode (evened out when the input size is known)
+    stall_warning: float = 30.0  # seconds without a result before the samples in flight are logged
     verify_fraction: float = 0.0  # batched mode: re-judge this share of batched samples alone and compare
     batch_wait: float = 0.3  # seconds a partial batch waits for more samples from a stream
     cache_dir: Path | None = None  # crate cache root (default ~/.cache/sigil-eval, or $SIGIL_EVAL_CACHE)

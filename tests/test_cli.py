@@ -191,3 +191,17 @@ def test_convert_gives_stable_ids(tmp_path: Path) -> None:
     rows = results_of(first)
     assert rows[0]["task_id"] == rows[1]["task_id"] != rows[2]["task_id"]
     assert [r["completion_id"] for r in rows] == [0, 1, 0]
+
+
+@requires_firejail
+def test_stall_warning_names_the_samples_in_flight(tmp_path: Path) -> None:
+    problems = write_jsonl(tmp_path / "problems.jsonl", [RETURN_ONE])
+    sleeper = {
+        "task_id": "test_rust/0",
+        "completion": "    std::thread::sleep(std::time::Duration::from_secs(60));\n    1\n}\n",
+    }
+    samples = write_jsonl(tmp_path / "samples.jsonl", [sleeper])
+    proc = cli(str(samples), "--problems", str(problems), "--run-timeout", "2", "--stall-warning", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "no result for a while" in proc.stderr and "test_rust/0 (line 1" in proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1])["error_types"] == {"test_timeout": 1}
