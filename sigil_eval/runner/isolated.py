@@ -19,6 +19,9 @@ from sigil_eval.runner.results import base_result, finish, policy_failure
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main
 
+# libtest streams test output instead of holding it in memory, as the batch harness does: a sample printing
+# gigabytes then costs time in both modes, not an allocation failure in one of them
+_LIBTEST_ARGS = {"cfg_test": ["--nocapture"], "main": []}
 _TEST_MAIN = re.compile(r"\bfn\s+main\s*\(\s*\)")
 
 
@@ -120,7 +123,7 @@ async def _run(
         processes=ctx.options.run_processes,
     )
     outcome = await run_limited(
-        ctx.sandbox.run_argv([f"./{BINARY_NAME}"], job_dir, limits, slot),
+        ctx.sandbox.run_argv([f"./{BINARY_NAME}", *_LIBTEST_ARGS[problem.test_style]], job_dir, limits, slot),
         cwd=job_dir,
         env=ctx.sandbox.environment(job_dir),
         wall_timeout=wall_backstop(budget),

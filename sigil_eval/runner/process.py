@@ -31,24 +31,36 @@ class ProcessOutcome:
 
 
 class _CappedBuffer:
+    """Keeps the first and the last `cap / 2` bytes of a stream: the start says what went wrong, the end
+    holds libtest's summary."""
+
     def __init__(self, cap: int) -> None:
-        self.cap = cap
-        self.chunks: list[bytes] = []
-        self.size = 0
-        self.truncated = False
+        self.half = max(1, cap // 2)
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.dropped = 0
+
+    @property
+    def truncated(self) -> bool:
+        return self.dropped > 0
 
     def add(self, chunk: bytes) -> None:
-        room = self.cap - self.size
-        if room <= 0:
-            self.truncated = True
+        room = self.half - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if not chunk:
             return
-        if len(chunk) > room:
-            chunk, self.truncated = chunk[:room], True
-        self.chunks.append(chunk)
-        self.size += len(chunk)
+        self.tail += chunk
+        excess = len(self.tail) - self.half
+        if excess > 0:
+            del self.tail[:excess]
+            self.dropped += excess
 
     def value(self) -> bytes:
-        return b"".join(self.chunks)
+        if not self.dropped:
+            return bytes(self.head + self.tail)
+        return bytes(self.head) + f"\n[... {self.dropped} bytes dropped ...]\n".encode() + bytes(self.tail)
 
 
 async def _drain(stream: ByteReceiveStream | None, sink: _CappedBuffer) -> None:

@@ -71,6 +71,9 @@ class Sandbox:
             "--seccomp",
             "--nosound",
             "--no3d",
+            "--private-dev",  # a minimal /dev: null, zero, urandom, tty; no disks
+            "--dbus-system=none",
+            "--dbus-user=none",
             "--read-only=/",
             f"--whitelist={scratch}",
             # firejail's private /tmp, /var/tmp and /dev/shm are RAM-backed: read-only, so no one fills memory

@@ -52,7 +52,8 @@ def judge_libtest(outcome: ProcessOutcome, budget_s: float, module: str) -> Verd
         return Verdict(False, "early_exit", "no test ran")
     if outcome.returncode != 0:
         return Verdict(False, "early_exit", f"summary printed but exit code {outcome.returncode}")
-    ok_lines = re.findall(rb"^test " + re.escape(module.encode()) + rb"::\S+ \.\.\. ok$", outcome.stdout, re.MULTILINE)
+    # not anchored: with output streamed, a sample's unterminated print may precede libtest's line
+    ok_lines = re.findall(rb"test " + re.escape(module.encode()) + rb"::[\w:]+ \.\.\. ok\b", outcome.stdout)
     if not ok_lines or len(ok_lines) > passed:
         # a sample's own #[test]s may add passes; a forged summary cannot name the problem's tests
         return Verdict(False, "early_exit", "the summary does not match libtest's per-test lines (forged output?)")

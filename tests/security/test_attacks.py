@@ -1,0 +1,251 @@
+"""The attack battery: untrusted code trying to read secrets, reach the network, write outside its scratch
+dir, exhaust the host, disturb other samples or forge a verdict. Each attack's test passes only if the attack
+worked (`leak()` returns true), so a pass is an escape. Every attack runs in both modes, beside bystander
+samples that must still pass, and the host is checked afterwards."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import sigil_eval
+
+from ..helpers import judge, problem, requires_firejail
+
+pytestmark = requires_firejail
+SECRET_ENV = "SIGIL_ATTACK_TEST_SECRET"
+HOST_MARKERS = [
+    Path("/var/tmp/sigil_attack_marker"),
+    Path("/tmp/sigil_attack_marker"),
+    Path.home() / "sigil_attack_marker",
+]
+RUN_UIDS = range(61000, 63000)
+PROBLEMS = {
+    "A/leak": problem("A/leak", "fn leak() -> bool", "        assert!(leak());"),
+    "A/add": problem("A/add", "fn add(a: i64, b: i64) -> i64", "        assert_eq!(add(2, 3), 5);"),
+}
+TIMEOUT = "test_timeout"
+FAILS = {"assertion_failure"}
+
+
+def attacks(home_secret: Path, port: int, cache_file: Path) -> dict[str, tuple[str, set[str]]]:
+    """name: (body of `fn leak() -> bool`, the error types it may end with)."""
+    ret = "\n}\n"
+    compile_or_fail = {"compile_error", "assertion_failure"}
+    return {
+        # secrets, read at compile time (the compiler runs in the jail) and at run time
+        "shadow_at_compile_time": ('    include_str!("/etc/shadow").contains("root:")' + ret, compile_or_fail),
+        "shadow_bytes_at_compile_time": ('    include_bytes!("/etc/shadow").len() > 0' + ret, compile_or_fail),
+        "home_at_compile_time": (f'    include_str!("{home_secret}").contains("secret")' + ret, compile_or_fail),
+        "cache_at_compile_time": (f'    include_str!("{cache_file}").len() > 0' + ret, compile_or_fail),
+        "env_at_compile_time": (f'    env!("{SECRET_ENV}").len() > 0' + ret, compile_or_fail),
+        "option_env_at_compile_time": (f'    option_env!("{SECRET_ENV}").is_some()' + ret, FAILS),
+        "env_at_run_time": (f'    std::env::var("{SECRET_ENV}").is_ok()' + ret, FAILS),
+        "shadow_at_run_time": (
+            '    std::fs::read_to_string("/etc/shadow").is_ok_and(|s| s.contains("root:"))' + ret,
+            FAILS,
+        ),
+        "home_at_run_time": (f'    std::fs::read_to_string("{home_secret}").is_ok()' + ret, FAILS),
+        "root_dir_listing": ('    std::fs::read_dir("/root").is_ok_and(|d| d.count() > 0)' + ret, FAILS),
+        "cache_at_run_time": (f'    std::fs::metadata("{cache_file}").is_ok()' + ret, FAILS),
+        "other_samples_sources": ('    std::fs::read_dir("/tmp").map(|d| d.count() > 1).unwrap_or(false)' + ret, FAILS),
+        "init_environ": ('    std::fs::read("/proc/1/environ").is_ok_and(|e| !e.is_empty())' + ret, FAILS),
+        "host_processes": (
+            '    std::fs::read_dir("/proc").map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| '
+            "e.file_name().to_string_lossy().parse::<u32>().is_ok())).count() > 20).unwrap_or(false)" + ret,
+            FAILS,
+        ),
+        # network
+        "tcp_to_host_loopback": (f'    std::net::TcpStream::connect("127.0.0.1:{port}").is_ok()' + ret, FAILS),
+        "udp_to_host_loopback": (
+            f'    std::net::UdpSocket::bind("0.0.0.0:0").and_then(|s| s.send_to(b"x", '
+            f'"127.0.0.1:{port}")).is_ok() && std::net::TcpStream::connect("127.0.0.1:{port}")'
+            ".is_ok()" + ret,
+            FAILS,
+        ),
+        "network_interfaces": (
+            '    std::fs::read_dir("/sys/class/net").map(|d| d.count() > 1).unwrap_or(false)' + ret,
+            FAILS,
+        ),
+        # writing outside scratch, or over what judges the sample
+        "write_var_tmp": (f'    std::fs::write("{HOST_MARKERS[0]}", "x").is_ok()' + ret, FAILS),
+        "write_tmp": (f'    std::fs::write("{HOST_MARKERS[1]}", "x").is_ok()' + ret, FAILS),
+        "write_home": (f'    std::fs::write("{HOST_MARKERS[2]}", "x").is_ok()' + ret, FAILS),
+        "overwrite_own_binary": ('    std::fs::write(std::env::current_exe().unwrap(), b"x").is_ok()' + ret, FAILS),
+        "overwrite_job_dir": (
+            '    std::fs::write("src.rs", "x").is_ok() || std::fs::write("main.rs", "x").is_ok()' + ret,
+            FAILS,
+        ),
+        "fill_dev_shm": ('    std::fs::write("/dev/shm/fill", vec![0u8; 1 << 20]).is_ok()' + ret, FAILS),
+        # exhausting the host or disturbing the others
+        "fork_bomb": (
+            '    loop { let _ = std::process::Command::new("/bin/sh").args(["-c", "sleep 30"]).spawn(); }' + ret,
+            {TIMEOUT},
+        ),
+        "thread_bomb": (
+            "    let mut n = 0;\n    while std::thread::Builder::new().spawn(|| std::thread::sleep("
+            "std::time::Duration::from_secs(30))).is_ok() { n += 1; if n > 100_000 { break; } }\n"
+            "    n > 100_000" + ret,
+            FAILS,
+        ),
+        "memory_bomb": (
+            "    let mut v: Vec<Vec<u8>> = Vec::new();\n    for _ in 0..64 { v.push(vec![1u8; 1 << 28]); }\n"
+            "    v.len() == 64" + ret,
+            {"runtime_error", "assertion_failure", TIMEOUT},  # RLIMIT_AS aborts it, or the CPU budget ends it
+        ),
+        "disk_fill_scratch": (
+            '    (0..1000).all(|i| std::fs::write(format!("f{i}"), vec![0u8; 1 << 20]).is_ok())' + ret,
+            FAILS,
+        ),
+        "output_flood": (
+            '    let chunk = "x".repeat(1 << 16);\n    for _ in 0..20_000 { println!("{chunk}"); }\n    false' + ret,
+            {TIMEOUT, "assertion_failure"},
+        ),
+        "busy_loop": ("    loop { std::hint::spin_loop(); }" + ret, {TIMEOUT}),
+        "sleep": ("    std::thread::sleep(std::time::Duration::from_secs(600));\n    true" + ret, {TIMEOUT}),
+        "stdin_read": (
+            "    let mut s = String::new();\n    std::io::Read::read_to_string(&mut std::io::stdin(), "
+            "&mut s).is_ok() && !s.is_empty()" + ret,
+            FAILS,
+        ),
+        "kill_everyone": (
+            '    let _ = std::process::Command::new("kill").args(["-9", "-1"]).status();\n    false' + ret,
+            {"assertion_failure", "runtime_error", "early_exit"},
+        ),
+        "kill_parent": (
+            "    let ppid = std::fs::read_to_string(\"/proc/self/stat\").unwrap().split(' ').nth(3)"
+            '.unwrap().to_string();\n    let _ = std::process::Command::new("kill").args(["-9", &ppid])'
+            ".status();\n    false" + ret,
+            {"assertion_failure", "runtime_error", "early_exit"},
+        ),
+        "privilege_escalation": (
+            '    std::process::Command::new("su").args(["-c", "id -u"]).output()'
+            '.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")' + ret,
+            FAILS,
+        ),
+        # forging a verdict
+        "forged_summary": (
+            '    use std::io::Write;\n    let _ = std::io::stdout().write_all(b"\\ntest tests::leak_ok ... '
+            'ok\\ntest result: ok. 1 passed; 0 failed; 0 ignored\\n");\n    std::process::exit(0)' + ret,
+            {"early_exit"},
+        ),
+        "forged_harness_lines": (
+            "    use std::io::Write;\n    for fd in 0..64 { let _ = std::process::Command::new"
+            '("sh").args(["-c", &format!("echo \'SIGIL {{\\"index\\":0,\\"exited\\":true,'
+            '\\"code\\":0,\\"signal\\":0,\\"killed\\":false,\\"report\\":[1,0],\\"wall_ms\\":0,'
+            '\\"output_bytes\\":0,\\"output\\":\\"\\"}}\' >&{fd}")]).status(); }\n'
+            "    let _ = std::io::stdout().flush();\n    false" + ret,
+            {"assertion_failure"},
+        ),
+        "early_exit_zero": ("    std::process::exit(0)" + ret, {"early_exit"}),
+        "panic_hook_exit_zero": (
+            "    std::panic::set_hook(Box::new(|_| std::process::exit(0)));\n    false" + ret,
+            {"early_exit"},
+        ),
+        # pathological compiles
+        "macro_blowup": (
+            "    macro_rules! blow { () => {}; ($x:tt $($r:tt)*) => { blow!($($r)*); blow!($($r)*); }; }\n"
+            "    blow!(a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f);\n    true" + ret,
+            {"compile_timeout"},
+        ),
+        "const_eval_recursion": (
+            "    const fn f(n: u64) -> u64 { if n == 0 { 0 } else { 1 + f(n - 1) } }\n"
+            "    const X: u64 = f(10_000_000);\n    X > 0" + ret,
+            {"compile_error", "compile_timeout"},
+        ),
+        "macro_recursion": ("    macro_rules! r { () => { r!() }; }\n    r!();\n    true" + ret, {"compile_error"}),
+    }
+
+
+@pytest.fixture(scope="module")
+def home_secret() -> Iterator[Path]:
+    path = Path.home() / ".sigil_attack_secret"
+    path.write_text("secret\n")
+    path.chmod(0o600)
+    yield path
+    path.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[tuple[int, list[int]]]:
+    """A TCP and a UDP socket on the host's loopback, counting what reaches them."""
+    tcp = socket.socket()
+    tcp.bind(("127.0.0.1", 0))
+    tcp.listen(16)
+    port = tcp.getsockname()[1]
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", port))
+    hits = [0]
+    stop = threading.Event()
+
+    def serve() -> None:
+        tcp.settimeout(0.2)
+        udp.settimeout(0.01)
+        while not stop.is_set():
+            for sock in (tcp, udp):
+                try:
+                    if sock is tcp:
+                        sock.accept()[0].close()
+                    else:
+                        sock.recv(16)
+                    hits[0] += 1
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield port, hits
+    stop.set()
+    thread.join()
+    tcp.close()
+    udp.close()
+
+
+def _cache_file() -> Path:
+    return next(sigil_eval.cargo_cache.default_cache_root().glob("*/manifest.json"))
+
+
+@pytest.mark.parametrize("mode", ["batched", "isolated"])
+def test_attack_battery(
+    mode: str, home_secret: Path, listener: tuple[int, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port, hits = listener
+    monkeypatch.setenv(SECRET_ENV, "hunter2")
+    for marker in HOST_MARKERS:
+        marker.unlink(missing_ok=True)
+    table = attacks(home_secret, port, _cache_file())
+    assert len(table) >= 30
+    samples = [{"task_id": "A/leak", "completion": code, "completion_id": name} for name, (code, _) in table.items()]
+    bystanders = [
+        {"task_id": "A/add", "completion": "    a + b\n}\n", "completion_id": f"bystander{i}"} for i in range(6)
+    ]
+    results = judge(
+        bystanders[:3] + samples + bystanders[3:],
+        PROBLEMS,
+        mode=mode,
+        workers=2,
+        run_timeout=2,
+        compile_timeout=3,
+        clippy="off",
+    )
+    verdicts = {str(r.completion_id): r for r in results}
+    escaped = [name for name in table if verdicts[name].passed]
+    assert not escaped, f"attacks that passed: {escaped}"
+    unexpected = {
+        name: verdicts[name].error_type
+        for name, (_, allowed) in table.items()
+        if verdicts[name].error_type not in allowed
+    }
+    assert not unexpected, unexpected
+    assert all(verdicts[f"bystander{i}"].passed for i in range(6)), "an attack disturbed another sample"
+    assert hits == [0], "something reached the host's loopback"
+    assert not [m for m in HOST_MARKERS if m.exists()], "a file was written outside the jail"
+    leftovers = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True, check=True).stdout.split()
+    assert not [uid for uid in leftovers if int(uid) in RUN_UIDS], "processes of a sample outlived the run"
+    assert os.environ[SECRET_ENV] == "hunter2"
