@@ -14,7 +14,8 @@ import msgspec
 import structlog
 
 from sigil_eval.cargo_cache import resolve_toolchain, warm
-from sigil_eval.engine import Evaluator, first_sigil_error, report_for
+from sigil_eval.dataset_check import check_problem_set, format_defects
+from sigil_eval.engine import Evaluator, first_sigil_error, report_for, resolve_problems
 from sigil_eval.errors import SigilError
 from sigil_eval.journal import Journal, matches
 from sigil_eval.jsonl import write_jsonl
@@ -24,7 +25,7 @@ from sigil_eval.options import EvalOptions
 from sigil_eval.records import Rejection, Result, Sample
 from sigil_eval.samples import convert_pipeline_file, read_samples
 
-SUBCOMMANDS = ("evaluate", "convert", "warm")
+SUBCOMMANDS = ("evaluate", "convert", "warm", "dataset")
 log = structlog.get_logger("sigil_eval")
 
 
@@ -113,6 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("--out", help="default: <SOURCE stem>.samples.jsonl")
 
     sub.add_parser("warm", help="build the shared crate cache (rand, regex, md5) for this toolchain")
+
+    ds = sub.add_parser("dataset", help="problem-set tools")
+    ds_sub = ds.add_subparsers(dest="dataset_command", required=True)
+    check = ds_sub.add_parser("check", help="canonical solutions must pass, trivial bodies must fail")
+    check.add_argument("--problems", help="problem set (default: the built-in set)")
+    check.add_argument("--workers", type=int, default=2)
+    check.add_argument("--timeout", type=float, default=10.0)
+    check.add_argument("--repeats", type=int, default=2, help="runs of each canonical solution (finds flaky tests)")
+    check.add_argument("--no-prelude", action="store_true")
+    check.add_argument("--sandbox", choices=["auto", "firejail", "none"], default="auto")
     return parser
 
 
@@ -137,7 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "convert":
             return _convert(args)
-        return _run_async(_warm if args.command == "warm" else _evaluate, args)
+        command = {"warm": _warm, "dataset": _dataset_check, "evaluate": _evaluate}[args.command]
+        return _run_async(command, args)
     except SigilError as exc:
         print(f"sigil-eval: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -180,6 +192,22 @@ async def _warm(args: argparse.Namespace) -> int:
     cache = await warm(toolchain)
     print(f"sigil-eval: crate cache ready for {toolchain.version}: {cache.deps_dir}", file=sys.stderr)
     return 0
+
+
+async def _dataset_check(args: argparse.Namespace) -> int:
+    """Exit 0 when the set has no defect, 1 when it has some (listed on stdout)."""
+    problem_set = resolve_problems(args.problems, prelude=not args.no_prelude)
+    defects, checked = await check_problem_set(
+        problem_set,
+        repeats=args.repeats,
+        workers=args.workers,
+        timeout=args.timeout,
+        sandbox=args.sandbox,
+        prelude=not args.no_prelude,
+        clippy="off",
+    )
+    print(format_defects(problem_set.name, defects, checked))
+    return 1 if defects else 0
 
 
 def _options(args: argparse.Namespace) -> EvalOptions:

@@ -81,8 +81,17 @@ class Sandbox:
             f"--read-write={scratch}",
         ]
         args += [f"--whitelist={path}" for path in self.visible]
-        args += [f"--blacklist={path}" for path in SECRETS if Path(path).exists()]
+        args += [f"--blacklist={path}" for path in (*SECRETS, *self._other_homes()) if Path(path).exists()]
         return [*args, *caps, "--"]
+
+    def _other_homes(self) -> list[str]:
+        """Home directories under /home that hold nothing the jail needs: the compiler runs as root (without
+        capabilities, but root owns what it owns), so they are hidden outright."""
+        try:
+            homes = [p for p in Path("/home").iterdir() if p.is_dir()]
+        except OSError:
+            return []
+        return [str(h) for h in homes if not any(v == h or h in v.parents for v in self.visible)]
 
     def compile_argv(self, argv: Sequence[str], scratch: Path, limits: Limits) -> list[str]:
         return [*self._jail(scratch, ["--caps.drop=all"]), *limits.prlimit_args(self.prlimit), *argv]

@@ -26,6 +26,7 @@ HOST_MARKERS = [
     Path.home() / "sigil_attack_marker",
 ]
 RUN_UIDS = range(61000, 63000)
+OTHER_HOME_SECRET = Path("/home/sigil_attack_user/secret")
 PROBLEMS = {
     "A/leak": problem("A/leak", "fn leak() -> bool", "        assert!(leak());"),
     "A/add": problem("A/add", "fn add(a: i64, b: i64) -> i64", "        assert_eq!(add(2, 3), 5);"),
@@ -43,6 +44,10 @@ def attacks(home_secret: Path, port: int, cache_file: Path) -> dict[str, tuple[s
         "shadow_at_compile_time": ('    include_str!("/etc/shadow").contains("root:")' + ret, compile_or_fail),
         "shadow_bytes_at_compile_time": ('    include_bytes!("/etc/shadow").len() > 0' + ret, compile_or_fail),
         "home_at_compile_time": (f'    include_str!("{home_secret}").contains("secret")' + ret, compile_or_fail),
+        "other_home_at_compile_time": (
+            f'    include_str!("{OTHER_HOME_SECRET}").contains("secret")' + ret,
+            compile_or_fail,
+        ),
         "cache_at_compile_time": (f'    include_str!("{cache_file}").len() > 0' + ret, compile_or_fail),
         "env_at_compile_time": (f'    env!("{SECRET_ENV}").len() > 0' + ret, compile_or_fail),
         "option_env_at_compile_time": (f'    option_env!("{SECRET_ENV}").is_some()' + ret, FAILS),
@@ -165,11 +170,18 @@ def attacks(home_secret: Path, port: int, cache_file: Path) -> dict[str, tuple[s
 
 @pytest.fixture(scope="module")
 def home_secret() -> Iterator[Path]:
+    """A root-only file in the evaluator's home, and one in another user's home under /home."""
     path = Path.home() / ".sigil_attack_secret"
-    path.write_text("secret\n")
-    path.chmod(0o600)
+    created_home = not OTHER_HOME_SECRET.parent.exists()
+    OTHER_HOME_SECRET.parent.mkdir(parents=True, exist_ok=True)
+    for secret in (path, OTHER_HOME_SECRET):
+        secret.write_text("secret\n")
+        secret.chmod(0o600)
     yield path
     path.unlink(missing_ok=True)
+    OTHER_HOME_SECRET.unlink(missing_ok=True)
+    if created_home:
+        OTHER_HOME_SECRET.parent.rmdir()
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +228,7 @@ def test_attack_battery(
     mode: str, home_secret: Path, listener: tuple[int, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     port, hits = listener
+    hits_before = hits[0]
     monkeypatch.setenv(SECRET_ENV, "hunter2")
     for marker in HOST_MARKERS:
         marker.unlink(missing_ok=True)
@@ -244,8 +257,23 @@ def test_attack_battery(
     }
     assert not unexpected, unexpected
     assert all(verdicts[f"bystander{i}"].passed for i in range(6)), "an attack disturbed another sample"
-    assert hits == [0], "something reached the host's loopback"
+    assert hits[0] == hits_before, "something reached the host's loopback"
     assert not [m for m in HOST_MARKERS if m.exists()], "a file was written outside the jail"
     leftovers = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True, check=True).stdout.split()
     assert not [uid for uid in leftovers if int(uid) in RUN_UIDS], "processes of a sample outlived the run"
     assert os.environ[SECRET_ENV] == "hunter2"
+
+
+def test_the_battery_can_fail(home_secret: Path, listener: tuple[int, list[int]]) -> None:
+    """Unconfined, some attacks succeed: the compiler (root) reads a root-only file, a test reaches the host's
+    loopback and writes to /var/tmp. (Test binaries drop to their own uid even here, so runtime reads of
+    root-only files still fail.) This is what the jail prevents above."""
+    port, hits = listener
+    table = attacks(home_secret, port, _cache_file())
+    control = ("home_at_compile_time", "tcp_to_host_loopback", "write_var_tmp")
+    samples = [{"task_id": "A/leak", "completion": table[name][0], "completion_id": name} for name in control]
+    HOST_MARKERS[0].unlink(missing_ok=True)
+    results = judge(samples, PROBLEMS, sandbox="none", allow_no_sandbox=True, clippy="off", workers=2)
+    assert {str(r.completion_id): r.passed for r in results} == dict.fromkeys(control, True)
+    assert hits[0] > 0 and HOST_MARKERS[0].exists()
+    HOST_MARKERS[0].unlink()
