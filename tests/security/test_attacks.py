@@ -219,6 +219,12 @@ def listener() -> Iterator[tuple[int, list[int]]]:
     udp.close()
 
 
+def sample_processes() -> set[int]:
+    """Pids running as one of the uids samples run as."""
+    rows = subprocess.run(["ps", "-eo", "pid=,uid="], capture_output=True, text=True, check=True).stdout.split("\n")
+    return {int(pid) for pid, uid in (row.split() for row in rows if row.strip()) if int(uid) in RUN_UIDS}
+
+
 def _cache_file() -> Path:
     return next(sigil_eval.cargo_cache.default_cache_root().glob("*/manifest.json"))
 
@@ -238,6 +244,7 @@ def test_attack_battery(
     bystanders = [
         {"task_id": "A/add", "completion": "    a + b\n}\n", "completion_id": f"bystander{i}"} for i in range(6)
     ]
+    before = sample_processes()  # e.g. what a killed run of another test left to run out its limits
     results = judge(
         bystanders[:3] + samples + bystanders[3:],
         PROBLEMS,
@@ -259,8 +266,7 @@ def test_attack_battery(
     assert all(verdicts[f"bystander{i}"].passed for i in range(6)), "an attack disturbed another sample"
     assert hits[0] == hits_before, "something reached the host's loopback"
     assert not [m for m in HOST_MARKERS if m.exists()], "a file was written outside the jail"
-    leftovers = subprocess.run(["ps", "-eo", "uid="], capture_output=True, text=True, check=True).stdout.split()
-    assert not [uid for uid in leftovers if int(uid) in RUN_UIDS], "processes of a sample outlived the run"
+    assert not sample_processes() - before, "processes of a sample outlived the run"
     assert os.environ[SECRET_ENV] == "hunter2"
 
 
