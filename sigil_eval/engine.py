@@ -7,7 +7,6 @@ import os
 import random
 import secrets
 import shutil
-import tempfile
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
 from pathlib import Path
@@ -36,6 +35,7 @@ from sigil_eval.runner.results import base_result, policy_failure
 from sigil_eval.runner.route import has_syntax_error, isolation_reason
 from sigil_eval.runner.sandbox import Limits, make_sandbox
 from sigil_eval.samples import sample_from_object
+from sigil_eval.scratch import create_scratch
 from sigil_eval.verdict_cache import VerdictCache, cache_key, copy_verdict
 
 log = structlog.get_logger("sigil_eval")
@@ -137,8 +137,7 @@ class Evaluator:
             raise InfraError("--require-sandbox: no sandbox available", error_type="infra_sandbox")
         if opts.cache:
             self._cache = VerdictCache(opts.verdict_db or default_verdict_db(opts.cache_dir))
-        scratch = Path(tempfile.mkdtemp(prefix="sigil-eval-"))
-        os.chmod(scratch, 0o711)  # test binaries run as other uids and must reach their job dir
+        scratch = create_scratch()
         self._ctx = JobContext(toolchain=toolchain, cache=cache, sandbox=sandbox, options=opts, scratch_root=scratch)
         try:
             await self._check_sandbox()

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -52,6 +53,14 @@ def finished(out: Path) -> list[tuple[object, ...]]:
     return [tuple(row[k] for k in KEY) for row in rows]
 
 
+def scratch_of(pid: int) -> list[Path]:
+    return [
+        p
+        for p in Path(tempfile.gettempdir()).glob("sigil-eval-*")
+        if (p / "owner.pid").is_file() and (p / "owner.pid").read_text() == str(pid)
+    ]
+
+
 def journal_lines(out: Path) -> int:
     journal = Path(f"{out}.journal")
     return journal.read_bytes().count(b"\n") if journal.exists() else 0
@@ -91,13 +100,15 @@ def test_kill_9_then_rerun_equals_an_uninterrupted_run(
 ) -> None:
     samples, expected = reference
     out = tmp_path / "results.jsonl"
-    interrupt_then_rerun(samples, out, signal.SIGKILL, after_lines)
+    killed = interrupt_then_rerun(samples, out, signal.SIGKILL, after_lines)
     assert not out.exists() and journal_lines(out) >= after_lines
+    assert scratch_of(killed.pid), "the killed run's scratch dir should still be there"
     rerun = subprocess.run(command(samples, out), capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert "resuming from journal" in rerun.stderr
     assert finished(out) == expected
     assert not Path(f"{out}.journal").exists()
+    assert not scratch_of(killed.pid), "the rerun should have removed the killed run's scratch dir"
 
 
 def test_ctrl_c_stops_cleanly_and_keeps_finished_work(

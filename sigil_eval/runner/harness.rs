@@ -145,10 +145,7 @@ fn spawn(entries: &[Entry], at: usize, cfg: &Config, uid_slot: u32) -> Running {
     let uid = if cfg.uid_base == 0 { 0 } else { cfg.uid_base + uid_slot };
     let pid = unsafe { libc::fork() };
     if pid == 0 {
-        unsafe {
-            // pipe2's O_CLOEXEC would close them on exec; we never exec, so clear it for clarity
-            libc::fcntl(report_w, libc::F_SETFD, 0);
-        }
+        // report_w keeps O_CLOEXEC: a program the sample starts (Command) does not inherit the report pipe
         child(&entries[at], cfg, report_w, out_w, uid, tok);
     }
     unsafe {
