@@ -27,7 +27,9 @@ class ProcessOutcome:
 
     @property
     def cpu_limit_hit(self) -> bool:
-        return self.signal in (signal.SIGXCPU, signal.SIGKILL)
+        """RLIMIT_CPU's soft limit sends SIGXCPU. A bare SIGKILL is not taken as a timeout: our own wall
+        kill is `wall_timeout`, and a sample can SIGKILL itself (`kill -9 -1`)."""
+        return self.signal == signal.SIGXCPU
 
 
 class _CappedBuffer:

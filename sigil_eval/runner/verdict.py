@@ -78,7 +78,7 @@ def judge_child(record: dict[str, object], main_style: bool, budget_s: float) ->
     code = int(record.get("code", -1))  # type: ignore[call-overload]
     if record.get("killed"):
         return Verdict(False, "test_timeout", f"still running after the wall-clock backstop ({budget_s:g} s budget)")
-    if signal_number in (signal.SIGXCPU, signal.SIGKILL, signal.SIGALRM):
+    if signal_number in (signal.SIGXCPU, signal.SIGALRM):  # RLIMIT_CPU, or the child's own wall alarm
         return Verdict(False, "test_timeout", f"CPU time limit of {budget_s:g} s exceeded")
     if signal_number:
         return Verdict(False, "runtime_error", f"killed by {_signal_name(signal_number)}")
