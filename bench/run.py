@@ -172,7 +172,8 @@ def run_seed(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | 
 
 def run_config(bench: BenchSet, options: dict[str, Any], workers: int, timeout: float) -> dict[str, Any]:
     async def main() -> list[sigil_eval.Result]:
-        async with sigil_eval.Evaluator(bench.problems, workers=workers, timeout=timeout, **options) as ev:
+        # no verdict cache: a benchmark must judge every sample, not read an earlier run's verdicts
+        async with sigil_eval.Evaluator(bench.problems, workers=workers, timeout=timeout, cache=False, **options) as ev:
             return [r async for r in ev.results(bench.samples)]
 
     cpu_before, _ = _children_cpu()

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 
 from sigil_eval.completion import clean_completion, defines_fn
 from sigil_eval.records import Problem
+from sigil_eval.rust_lexer import code_mask
 
 PRELUDE_MODULE = "__sigil_prelude"
+TESTS_MAIN = "__sigil_tests"
+_MAIN_DEF = re.compile(r"\bfn\s+main\s*\(\s*\)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,15 @@ class Program:
     @property
     def tests(self) -> str:
         return self.source[self.test_start :]
+
+    def rename_tests_main(self, visibility: str = "") -> Program | None:
+        """`fn main` tests: the tests' one `fn main()` renamed to TESTS_MAIN (None when there is not exactly
+        one), so the harness or a sentinel-printing main can call it."""
+        mains = list(_MAIN_DEF.finditer(code_mask(self.tests)))
+        if len(mains) != 1:
+            return None
+        found = mains[0]
+        return self.with_tests(f"{self.tests[: found.start()]}{visibility}fn {TESTS_MAIN}(){self.tests[found.end() :]}")
 
 
 def prelude_block(use_lines: str) -> str:

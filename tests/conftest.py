@@ -1,8 +1,24 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the suite off the user's verdict cache, also for module-scoped fixtures, which pytest sets up
+    before any function-scoped fixture could point them elsewhere."""
+    path = tmp_path_factory.mktemp("session-verdicts") / "verdicts.sqlite"
+    previous = os.environ.get("SIGIL_EVAL_VERDICT_DB")
+    os.environ["SIGIL_EVAL_VERDICT_DB"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("SIGIL_EVAL_VERDICT_DB", None)
+    else:
+        os.environ["SIGIL_EVAL_VERDICT_DB"] = previous
 
 
 @pytest.fixture(autouse=True)

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigil_eval.assemble import Program
+from sigil_eval.assemble import TESTS_MAIN, Program
 from sigil_eval.rust_lexer import code_mask
 
 HARNESS = Path(__file__).with_name("harness.rs")
 HARNESS_MODULE = "__sigil_harness"
-MAIN_STYLE_ENTRY = "__sigil_tests"
 
 _TOKENS = re.compile(
     r"(?P<attr>#\s*\[\s*test\s*\])|(?P<mod>\b(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?P<modname>\w+)\s*\{)"
@@ -69,13 +68,8 @@ def expose_libtest_tests(tests: str, wrapper: str) -> tuple[str, tuple[str, ...]
 def batch_module(program: Program, style: str, wrapper: str) -> BatchModule | None:
     """The sample's module file, or None when its tests cannot be driven by the batch harness."""
     if style == "main":
-        tests = program.tests
-        mains = list(re.finditer(r"\bfn\s+main\s*\(\s*\)", code_mask(tests)))
-        if len(mains) != 1:
-            return None
-        m = mains[0]
-        tests = tests[: m.start()] + f"pub(crate) fn {MAIN_STYLE_ENTRY}()" + tests[m.end() :]
-        return BatchModule(program.with_tests(tests).source, (MAIN_STYLE_ENTRY,), True)
+        renamed = program.rename_tests_main("pub(crate) ")
+        return None if renamed is None else BatchModule(renamed.source, (TESTS_MAIN,), True)
     exposed = expose_libtest_tests(program.tests, wrapper)
     if exposed is None:
         return None

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import shutil
 from pathlib import Path
 
-from sigil_eval.assemble import Program, assemble
+from sigil_eval.assemble import TESTS_MAIN, Program, assemble
 from sigil_eval.options import wall_backstop
 from sigil_eval.records import Problem, Result, Sample
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
@@ -22,20 +21,15 @@ from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main
 # libtest streams test output instead of holding it in memory, as the batch harness does: a sample printing
 # gigabytes then costs time in both modes, not an allocation failure in one of them
 _LIBTEST_ARGS = {"cfg_test": ["--nocapture"], "main": []}
-_TEST_MAIN = re.compile(r"\bfn\s+main\s*\(\s*\)")
 
 
 def with_sentinel(program: Program, sentinel: str) -> Program:
     """For `fn main` tests: rename the tests' main and print a sentinel after it returns, so a sample that
     exits early with code 0 cannot pass."""
-    tests = program.tests
-    matches = list(_TEST_MAIN.finditer(tests))
-    if not matches:
-        return program
-    last = matches[-1]
-    tests = tests[: last.start()] + "fn __sigil_tests()" + tests[last.end() :]
-    tests += f'\nfn main() {{\n    __sigil_tests();\n    println!("{sentinel}");\n}}\n'
-    return program.with_tests(tests)
+    renamed = program.rename_tests_main()
+    if renamed is None:
+        return program  # no single main: the build fails as the problem's own program would
+    return renamed.with_tests(renamed.tests + f'\nfn main() {{\n    {TESTS_MAIN}();\n    println!("{sentinel}");\n}}\n')
 
 
 def in_nonce_module(program: Program, module: str) -> Program:

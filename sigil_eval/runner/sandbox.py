@@ -10,6 +10,7 @@ Limits are rlimits set by `prlimit`: CPU time first, the wall clock in Python is
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -147,6 +148,4 @@ def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Pa
 
 
 def _is_root() -> bool:
-    import os
-
     return os.geteuid() == 0
