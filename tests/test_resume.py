@@ -42,7 +42,7 @@ def command(samples: Path, out: Path) -> list[str]:
         str(out),
         "--no-cache",
         "--batch-size",
-        "40",
+        "20",  # small batches: the journal grows in small steps, so each kill point falls mid-run
         "--clippy",
         "off",
     ]
@@ -94,7 +94,7 @@ def interrupt_then_rerun(samples: Path, out: Path, sig: signal.Signals, after_li
     return proc
 
 
-@pytest.mark.parametrize("after_lines", [1, 120, 250])
+@pytest.mark.parametrize("after_lines", [1, 100, 200])
 def test_kill_9_then_rerun_equals_an_uninterrupted_run(
     reference: tuple[Path, list[tuple[object, ...]]], tmp_path: Path, after_lines: int
 ) -> None:
