@@ -70,8 +70,8 @@ def format_summary(report: Report) -> str:
     )
     if report.avg_compile_time_ms is not None:
         lines.append(
-            f"  avg compile {report.avg_compile_time_ms:.0f} ms   avg binary "
-            f"{(report.avg_binary_size_bytes or 0) / 1024:.0f} KiB"
+            f"  avg compile {report.avg_compile_time_ms:.0f} ms   "
+            f"avg own code {report.avg_binary_size_bytes or 0:.0f} bytes (the sample's symbols, std excluded)"
         )
     if report.error_types:
         lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in report.error_types.items()))
