@@ -98,8 +98,7 @@ class Evaluator:
         self._free_slots = list(range(self.options.workers))
         self._limiter = anyio.Semaphore(self.options.workers)
         self.routed: dict[str, int] = {}  # batched mode: why samples went to the isolated path
-        self.batches = 0
-        self.syntax_batched = 0
+        self.syntax_batched = 0  # samples tree-sitter could not parse, judged in batches of their own
         self.verified = 0
         self.deduplicated = 0
         self._in_flight: dict[int, tuple[str, float]] = {}  # sample index → (task id, start), for stall warnings
@@ -108,7 +107,7 @@ class Evaluator:
         self._keys: dict[int, str] = {}  # sample index → cache key, for samples being judged
         self._followers: dict[str, list[Result]] = {}  # cache key → samples waiting for that verdict
         self.verify_mismatches = 0
-        self._rng = random.Random()  # samples tree-sitter could not parse, judged in batches of their own
+        self._rng = random.Random()  # picks the samples --verify-fraction re-judges alone
 
     @property
     def cache_hits(self) -> int:
@@ -400,7 +399,6 @@ class Evaluator:
                 outcome = await run_batch(items, self.context, slot)
             finally:
                 self._release_slot(slot)
-            self.batches += outcome.builds
             self.syntax_batched += sum(item.syntax_error for item in items)
             for result in outcome.results:
                 if self.options.verify_fraction and self._rng.random() < self.options.verify_fraction:

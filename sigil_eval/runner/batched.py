@@ -60,11 +60,6 @@ class BatchItem:
 class BatchOutcome:
     results: list[Result] = field(default_factory=list)
     isolate: list[BatchItem] = field(default_factory=list)
-    builds: int = 0
-
-
-def _is_clippy(code: str | None) -> bool:
-    return bool(code and code.startswith("clippy::"))
 
 
 def _finish(item: BatchItem, error_type: str | None, reason: str, stderr: str = "") -> Result:
@@ -132,7 +127,7 @@ def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict
             position = int(name[1:-3])
             if position >= len(members):
                 continue
-            if _is_clippy(error.code):
+            if error.is_clippy:
                 isolate.add(position)
             else:
                 rendered = error.rendered.replace(f"{name}", "src.rs")
@@ -173,10 +168,9 @@ async def _judge_group(
     edition = group[0].problem.edition
     while group:
         process, diagnostics, with_clippy = await _compile(job_dir, group, edition, ctx, clippy)
-        outcome.builds += 1
         for item in group:
             item.compile_ms += process.wall_ms / len(group)
-        timed_out = process.wall_timeout or process.cpu_limit_hit
+        timed_out = process.timed_out
         if process.returncode == 0 and not timed_out and (job_dir / BINARY_NAME).is_file():
             await _run_harness(group, job_dir, ctx, slot, diagnostics if with_clippy else None, outcome)
             return

@@ -87,7 +87,7 @@ async def compile_program(
         file_size=256 << 20,
         output_cap=1 << 20,
     )
-    timed_out = outcome.wall_timeout or outcome.cpu_limit_hit
+    timed_out = outcome.timed_out
     if not timed_out and outcome.returncode != 0:
         if failure := diagnostics.environmental_failure():
             raise InfraError(failure, error_type="infra_missing_toolchain")

@@ -17,6 +17,10 @@ class Diagnostic:
     rendered: str
     primary_lines: tuple[tuple[str, int, int], ...]  # (file, line_start, line_end) of primary spans
 
+    @property
+    def is_clippy(self) -> bool:
+        return bool(self.code and self.code.startswith("clippy::"))
+
 
 @dataclass(slots=True)
 class Diagnostics:
@@ -35,8 +39,7 @@ class Diagnostics:
         return [
             d
             for d in self.items
-            if d.code
-            and d.code.startswith("clippy::")
+            if d.is_clippy
             and any(f == file_name and start <= last and end >= first for f, start, end in d.primary_lines)
         ]
 

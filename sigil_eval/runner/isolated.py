@@ -61,7 +61,7 @@ async def _compile_and_run(
     clippy_wanted = ctx.options.clippy != "off" and ctx.clippy_driver is not None
     built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=clippy_wanted)
     clippy_ok = _clippy_verdict(built, program) if built.with_clippy else None
-    if built.with_clippy and (built.timed_out or any(_is_clippy(d.code) for d in built.diagnostics.errors)):
+    if built.with_clippy and (built.timed_out or any(d.is_clippy for d in built.diagnostics.errors)):
         # the verdict is rustc's: a clippy lint (under the sample's own lint levels) or clippy's extra time
         # must not decide it, so rebuild without clippy
         built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=False)
@@ -93,10 +93,6 @@ def _clippy_verdict(built: CompileOutcome, program: Program) -> bool | None:
         return None
     first, last = program.completion_lines
     return not built.diagnostics.clippy_lints_within(SOURCE_NAME, first, last)
-
-
-def _is_clippy(code: str | None) -> bool:
-    return bool(code and code.startswith("clippy::"))
 
 
 def _first_error(built: CompileOutcome) -> str:

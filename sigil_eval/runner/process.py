@@ -31,6 +31,10 @@ class ProcessOutcome:
         kill is `wall_timeout`, and a sample can SIGKILL itself (`kill -9 -1`)."""
         return self.signal == signal.SIGXCPU
 
+    @property
+    def timed_out(self) -> bool:
+        return self.wall_timeout or self.cpu_limit_hit
+
 
 class _CappedBuffer:
     """Keeps the first and the last `cap / 2` bytes of a stream: the start says what went wrong, the end
