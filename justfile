@@ -13,10 +13,12 @@ bootstrap:
         touch {{venv}}/.installed; \
     fi
 
-# Warm the crate cache, then evaluate the built-in example problems' sample answers and print the metrics.
+# Warm the crate cache, then evaluate the built-in HumanEval-Rust set's reference solutions plus a few wrong
+# answers, and print the metrics.
 demo: bootstrap
     {{venv}}/bin/sigil-eval warm
-    {{venv}}/bin/sigil-eval sigil_eval/examples/samples.jsonl --out build/demo/results.jsonl --timeout 5
+    {{venv}}/bin/sigil-eval dataset samples --out build/demo/samples.jsonl
+    {{venv}}/bin/sigil-eval build/demo/samples.jsonl --out build/demo/results.jsonl --timeout 3
 
 # The whole test suite (real rustc, real firejail).
 test: bootstrap

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -15,8 +16,11 @@ import structlog
 
 from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.dataset_check import check_problem_set, format_defects
+from sigil_eval.demo import demo_samples
 from sigil_eval.engine import Evaluator, first_sigil_error, report_for, resolve_problems
 from sigil_eval.errors import SigilError
+from sigil_eval.humaneval.build import build as build_set
+from sigil_eval.humaneval.build import built_set_path
 from sigil_eval.journal import Journal, matches
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
@@ -124,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--repeats", type=int, default=2, help="runs of each canonical solution (finds flaky tests)")
     check.add_argument("--no-prelude", action="store_true")
     check.add_argument("--sandbox", choices=["auto", "firejail", "none"], default="auto")
+    build = ds_sub.add_parser("build", help="build the built-in HumanEval-Rust set and print its path and sha256")
+    build.add_argument("--out", help="write it here instead of the cache directory")
+    demo = ds_sub.add_parser("samples", help="write demo samples: canonical solutions plus a few wrong answers")
+    demo.add_argument("--problems", help="problem set (default: the built-in set)")
+    demo.add_argument("--out", required=True)
     return parser
 
 
@@ -148,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "convert":
             return _convert(args)
-        command = {"warm": _warm, "dataset": _dataset_check, "evaluate": _evaluate}[args.command]
+        command = {"warm": _warm, "dataset": _dataset, "evaluate": _evaluate}[args.command]
         return _run_async(command, args)
     except SigilError as exc:
         print(f"sigil-eval: error: {exc}", file=sys.stderr)
@@ -191,6 +200,29 @@ async def _warm(args: argparse.Namespace) -> int:
     toolchain = await resolve_toolchain()
     cache = await warm(toolchain)
     print(f"sigil-eval: crate cache ready for {toolchain.version}: {cache.deps_dir}", file=sys.stderr)
+    return 0
+
+
+async def _dataset(args: argparse.Namespace) -> int:
+    if args.dataset_command == "build":
+        return _dataset_build(args)
+    if args.dataset_command == "samples":
+        return _dataset_samples(args)
+    return await _dataset_check(args)
+
+
+def _dataset_build(args: argparse.Namespace) -> int:
+    path = build_set(Path(args.out)) if args.out else built_set_path()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    print(f"{path}\tsha256 {digest}")
+    return 0
+
+
+def _dataset_samples(args: argparse.Namespace) -> int:
+    rows = list(demo_samples(resolve_problems(args.problems)))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    write_jsonl(args.out, rows)
+    print(f"sigil-eval: {len(rows)} demo samples written to {args.out}", file=sys.stderr)
     return 0
 
 

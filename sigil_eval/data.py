@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from sigil_eval.jsonl import stream_jsonl, write_jsonl
 
-EXAMPLES = Path(__file__).parent / "examples"
-EXAMPLE_PROBLEMS = EXAMPLES / "problems.jsonl"
-EXAMPLE_SAMPLES = EXAMPLES / "samples.jsonl"
-
 
 def get_human_eval_dataset() -> str:
-    """Path of the built-in problem set.
+    """Path of the built-in HumanEval-Rust set (`HumanEval/0` … `HumanEval/163`).
 
-    Until the generated HumanEval-Rust set lands, this is the project's own small example set
-    (six problems, written for sigil-eval); pass `--problems` / `problems=` for any other set.
+    Built on first use from OpenAI's HumanEval (the `human-eval` package) into the cache directory, and rebuilt
+    whenever any of its inputs changes; see `sigil_eval.humaneval`.
     """
-    return str(EXAMPLE_PROBLEMS)
+    from sigil_eval.humaneval.build import built_set_path
+
+    return str(built_set_path())
 
 
 def read_problems(evalset_file: str | os.PathLike[str] | None = None) -> dict[str, dict[str, Any]]:

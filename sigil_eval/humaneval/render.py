@@ -30,8 +30,8 @@ class Signature:
 def _split_top_level(text: str) -> list[str]:
     parts, depth, current = [], 0, ""
     for ch in text:
-        depth += ch in "<([" and 1 or 0
-        depth -= ch in ">)]" and 1 or 0
+        depth += (ch in "<([" and 1) or 0
+        depth -= (ch in ">)]" and 1) or 0
         if ch == "," and depth == 0:
             parts.append(current)
             current = ""
@@ -54,14 +54,12 @@ def parse_signature(text: str) -> Signature:
 def python_docstring(prompt: str, entry_point: str) -> str:
     """The entry point's docstring (the first string statement of its body: some bodies import first)."""
     function = next(
-        node
-        for node in ast.walk(ast.parse(prompt))
-        if isinstance(node, ast.FunctionDef) and node.name == entry_point
+        node for node in ast.walk(ast.parse(prompt)) if isinstance(node, ast.FunctionDef) and node.name == entry_point
     )
     for statement in function.body:
-        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
-            if isinstance(statement.value.value, str):
-                return _dedent(statement.value.value)
+        value = statement.value if isinstance(statement, ast.Expr) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            return _dedent(value.value)
     return ""
 
 
@@ -77,7 +75,9 @@ def _dedent(text: str) -> str:
     return "\n".join(cleaned)
 
 
-_ARROW = re.compile(r"^(?P<indent>\s*)(?P<call>\w+\(.*\))\s*(?:==>|➞|==|=>|->|should return|returns|=)\s*(?P<value>.+?)$")
+_ARROW = re.compile(
+    r"^(?P<indent>\s*)(?P<call>\w+\(.*\))\s*(?:==>|➞|==|=>|->|should return|returns|=)\s*(?P<value>.+?)$"
+)
 
 
 def _example(python_name: str, call_text: str, value_text: str, signature: Signature) -> str | None:
@@ -97,26 +97,43 @@ def _example(python_name: str, call_text: str, value_text: str, signature: Signa
         return None
 
 
+def _doctest(lines: list[str], i: int, python_name: str, signature: Signature) -> tuple[str, int] | None:
+    """`>>> call == value` on one line, or `>>> call` then its value over the next lines (none for None):
+    the Rust assertion and the index of the first line after the example."""
+    source = lines[i].strip()[4:]
+    limit = i + 1
+    while limit < len(lines) and lines[limit].strip() and not lines[limit].strip().startswith(">>>"):
+        limit += 1
+    one_line = _ARROW.match(source)
+    if one_line:
+        candidates = [(i + 1, one_line["call"], one_line["value"])]
+    elif limit == i + 1:
+        candidates = [(i + 1, source, "None")]  # doctest prints nothing for None
+    else:
+        value_lines = [part.strip() for part in lines[i + 1 : limit]]
+        candidates = [(end, source, " ".join(value_lines[: end - i - 1])) for end in range(i + 2, limit + 1)]
+    for end, call, value in candidates:
+        rust = _example(python_name, call, value, signature)
+        if rust is not None:
+            return rust, end
+    return None
+
+
 def doc_comment(docstring: str, python_name: str, signature: Signature, note: str = "") -> str:
     lines = docstring.splitlines()
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
-        stripped = line.strip()
-        if stripped.startswith(">>> ") and i + 1 < len(lines):
-            rust = _example(python_name, stripped[4:], lines[i + 1], signature)
-            if rust is not None:
-                out.append(line[: len(line) - len(line.lstrip())] + rust)
-                i += 2
-                continue
-        match = _ARROW.match(line)
-        if match:
+        indent = line[: len(line) - len(line.lstrip())]
+        example = _doctest(lines, i, python_name, signature) if line.strip().startswith(">>> ") else None
+        if example is None and (match := _ARROW.match(line)):
             rust = _example(python_name, match["call"], match["value"], signature)
-            if rust is not None:
-                out.append(match["indent"] + rust)
-                i += 1
-                continue
+            example = (rust, i + 1) if rust is not None else None
+        if example is not None:
+            out.append(indent + example[0])
+            i = example[1]
+            continue
         out.append(re.sub(rf"\b{re.escape(python_name)}\(", signature.name + "(", line))
         i += 1
     if note:
