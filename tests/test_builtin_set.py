@@ -151,3 +151,11 @@ def test_demo_wrong_answers_fail_the_way_they_say(tmp_path: Path) -> None:
         "HumanEval/55": (False, "assertion_failure"),
         "HumanEval/53": (True, None),
     }
+
+
+def test_an_unwritable_destination_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    proc = cli("dataset", "build", "--out", str(blocker / "set.jsonl"))
+    assert proc.returncode == 3
+    assert proc.stderr.strip().count("\n") == 0 and "cannot write the HumanEval-Rust set" in proc.stderr

@@ -101,10 +101,13 @@ def build(out: Path) -> Path:
     """Write the set to `out` (atomically) and return it."""
     _, source = source_rows()
     data = encode_rows(build_rows(source, reference_solutions()))
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, out)
+    except OSError as exc:
+        raise InfraError(f"cannot write the HumanEval-Rust set to {out}: {exc.strerror or exc}") from None
     return out
 
 
