@@ -29,7 +29,7 @@ from sigil_eval.records import Rejection, Report, Result, Sample
 from sigil_eval.runner.batch_source import batch_module
 from sigil_eval.runner.batched import BatchItem, run_batch
 from sigil_eval.runner.context import JobContext
-from sigil_eval.runner.isolated import evaluate_isolated
+from sigil_eval.runner.isolated import IsolatedItem, evaluate_isolated
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.results import base_result, policy_failure
 from sigil_eval.runner.route import has_syntax_error, isolation_reason
@@ -214,14 +214,12 @@ class Evaluator:
                             self.rejections.append(item)
                             continue
                         prepared = self._prepare(index, item)
-                        if prepared is FOLLOWING:
-                            continue
                         if isinstance(prepared, Result):
                             await send.send(prepared)
                         elif isinstance(prepared, BatchItem):
                             await batch_send.send(prepared)
-                        else:
-                            await self._start_isolated(group, index, item, send)
+                        elif isinstance(prepared, IsolatedItem):
+                            await self._start_isolated(group, prepared, send)
 
         async with anyio.create_task_group() as group:
             group.start_soon(feed)
@@ -264,9 +262,9 @@ class Evaluator:
         self.deduplicated += len(followers)
         return [result, *(copy_verdict(result, follower) for follower in followers)]
 
-    def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | _Following | None:
-        """A final Result (refused by policy, or a cached verdict), a BatchItem, None for the isolated path,
-        or FOLLOWING when a sample of this run with the same program is already being judged."""
+    def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | IsolatedItem | _Following:
+        """A final Result (refused by policy, or a cached verdict), a BatchItem, an IsolatedItem, or FOLLOWING
+        when a sample of this run with the same program is already being judged."""
         problem = self.problem_set.problems[sample.task_id]
         result = base_result(sample, index)
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
@@ -283,13 +281,13 @@ class Evaluator:
             self._followers[key] = []
             self._keys[index] = key
         if self.options.mode == "isolated":
-            return None
+            return IsolatedItem(problem, program, result)
         reason = isolation_reason(problem, program)
         module = None if reason else batch_module(program, problem.test_style, f"sigil_{secrets.token_hex(8)}")
         if module is None:
             reason = reason or "tests the harness cannot drive"
             self.routed[reason] = self.routed.get(reason, 0) + 1
-            return None
+            return IsolatedItem(problem, program, result)
         broken = has_syntax_error(program.source)
         return BatchItem(problem=problem, program=program, module=module, result=result, syntax_error=broken)
 
@@ -301,18 +299,15 @@ class Evaluator:
         self._free_slots.append(slot)
         self._limiter.release()
 
-    async def _start_isolated(
-        self, group: TaskGroup, index: int, sample: Sample, send: MemoryObjectSendStream[Result]
-    ) -> None:
+    async def _start_isolated(self, group: TaskGroup, item: IsolatedItem, send: MemoryObjectSendStream[Result]) -> None:
         slot = await self._acquire_slot()
-        group.start_soon(self._isolated_job, index, sample, slot, send.clone())
+        group.start_soon(self._isolated_job, item, slot, send.clone())
 
-    async def _isolated_job(self, index: int, sample: Sample, slot: int, send: MemoryObjectSendStream[Result]) -> None:
+    async def _isolated_job(self, item: IsolatedItem, slot: int, send: MemoryObjectSendStream[Result]) -> None:
         async with send:
-            self._started(index, sample.task_id)
+            self._started(item.index, item.result.task_id)
             try:
-                problem = self.problem_set.problems[sample.task_id]
-                result = await evaluate_isolated(problem, sample, index, slot, self.context)
+                result = await evaluate_isolated(item, slot, self.context)
             finally:
                 self._release_slot(slot)
             await send.send(result)
@@ -330,10 +325,11 @@ class Evaluator:
         """Re-judge a batched sample alone; on a mismatch say so loudly and report the isolated verdict."""
         async with send:
             sample = Sample(task_id=batched.task_id, completion=batched.completion, completion_id=batched.completion_id)
+            problem = self.problem_set.problems[sample.task_id]
+            program = assemble(problem, sample.completion)
+            item = IsolatedItem(problem, program, base_result(sample, batched.sample_index))
             try:
-                alone = await evaluate_isolated(
-                    self.problem_set.problems[sample.task_id], sample, batched.sample_index, slot, self.context
-                )
+                alone = await evaluate_isolated(item, slot, self.context)
             finally:
                 self._release_slot(slot)
             self.verified += 1
@@ -414,7 +410,8 @@ class Evaluator:
                     completion=item.result.completion,
                     completion_id=item.result.completion_id,
                 )
-                await self._start_isolated(group, item.index, sample, send)
+                fresh = base_result(sample, item.index)  # nothing the failed batch noted carries over
+                await self._start_isolated(group, IsolatedItem(item.problem, item.program, fresh), send)
 
 
 def _as_dict(options: EvalOptions) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sigil_eval.assemble import Program
@@ -109,11 +109,11 @@ async def _compile(
     )
 
 
-def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict[int, list[str]], set[int]]:
-    """Rendered errors per member position, and the members to isolate: those with an error located in the
+def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict[int, Diagnostics], set[int]]:
+    """Errors per member position, and the members to isolate: those with an error located in the
     generated root (at their `mod` line or harness entry) or a clippy-coded error (rustc must decide)."""
     listing = _listing(members)
-    per_member: dict[int, list[str]] = {}
+    per_member: dict[int, Diagnostics] = {}
     isolate: set[int] = set()
     for error in diagnostics.errors:
         for file_name, line, _ in error.primary_lines:
@@ -130,8 +130,9 @@ def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict
             if error.is_clippy:
                 isolate.add(position)
             else:
-                rendered = error.rendered.replace(f"{name}", "src.rs")
-                per_member.setdefault(position, []).append(rendered)
+                # as the isolated path would show it: the sample's program is its `src.rs`
+                located = replace(error, rendered=error.rendered.replace(name, "src.rs"))
+                per_member.setdefault(position, Diagnostics()).items.append(located)
     return per_member, isolate
 
 
@@ -195,10 +196,8 @@ async def _judge_group(
             elif position in per_member:
                 item.result.compile_ok = False
                 item.result.clippy_ok = False if with_clippy else None
-                messages = per_member[position]
-                first_line = messages[0].splitlines()[0] if messages[0] else "compile error"
-                reason = first_line.split(": ", 1)[-1] if first_line.startswith("error") else first_line
-                outcome.results.append(_finish(item, "compile_error", reason, "".join(messages)[:16_000]))
+                errors = per_member[position]
+                outcome.results.append(_finish(item, "compile_error", errors.summary(), errors.rendered_errors()))
             else:
                 keep.append(item)
         group = keep

@@ -31,6 +31,13 @@ class Diagnostics:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.level.startswith("error")]
 
+    def summary(self) -> str:
+        """One line saying why the build failed: the first error's message."""
+        errors = self.errors
+        if errors:
+            return errors[0].message
+        return (self.other_stderr or ["compiler failed"])[0]
+
     def rendered_errors(self, limit: int = 16_000) -> str:
         text = "".join(d.rendered for d in self.errors) + "\n".join(self.other_stderr)
         return text[:limit]

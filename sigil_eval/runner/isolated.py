@@ -5,16 +5,17 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from sigil_eval.assemble import TESTS_MAIN, Program, assemble
+from sigil_eval.assemble import TESTS_MAIN, Program
 from sigil_eval.options import wall_backstop
-from sigil_eval.records import Problem, Result, Sample
+from sigil_eval.records import Problem, Result
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.process import run_limited
-from sigil_eval.runner.results import base_result, finish, policy_failure
+from sigil_eval.runner.results import finish
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main
 
@@ -38,14 +39,24 @@ def in_nonce_module(program: Program, module: str) -> Program:
     return program.with_tests(f"mod {module} {{\n#[allow(unused_imports)]\nuse super::*;\n{program.tests}\n}}\n")
 
 
-async def evaluate_isolated(problem: Problem, sample: Sample, index: int, slot: int, ctx: JobContext) -> Result:
-    result = base_result(sample, index)
-    if ctx.options.policy and (refused := policy_failure(problem, sample, result)):
-        return refused
-    program = assemble(problem, sample.completion)
+@dataclass(frozen=True, slots=True)
+class IsolatedItem:
+    """A sample ready for the isolated path: policy checked, program assembled, result record started."""
+
+    problem: Problem
+    program: Program
+    result: Result
+
+    @property
+    def index(self) -> int:
+        return self.result.sample_index
+
+
+async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> Result:
+    problem, program, result = item.problem, item.program, item.result
     nonce = f"sigil_{secrets.token_hex(8)}"
     program = with_sentinel(program, nonce) if problem.test_style == "main" else in_nonce_module(program, nonce)
-    job_dir = ctx.scratch_root / f"s{index}-{secrets.token_hex(4)}"
+    job_dir = ctx.scratch_root / f"s{item.index}-{secrets.token_hex(4)}"
     job_dir.mkdir(mode=0o755)
     try:
         (job_dir / SOURCE_NAME).write_text(program.source)
@@ -72,7 +83,7 @@ async def _compile_and_run(
     result.compile_ok = built.ok
     if not built.ok:
         result.clippy_ok = False if result.clippy_ok is not None else None
-        return finish(result, "compile_error", _first_error(built), built.diagnostics.rendered_errors())
+        return finish(result, "compile_error", built.diagnostics.summary(), built.diagnostics.rendered_errors())
     binary = job_dir / BINARY_NAME
     result.binary_size_bytes = (await own_code_sizes(binary, ISOLATED_OWNER)).get("sample", 0)
     os.chmod(binary, 0o755)
@@ -93,13 +104,6 @@ def _clippy_verdict(built: CompileOutcome, program: Program) -> bool | None:
         return None
     first, last = program.completion_lines
     return not built.diagnostics.clippy_lints_within(SOURCE_NAME, first, last)
-
-
-def _first_error(built: CompileOutcome) -> str:
-    errors = built.diagnostics.errors
-    if errors:
-        return errors[0].message
-    return (built.diagnostics.other_stderr or ["compiler failed"])[0]
 
 
 async def _run(
