@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import random
 import secrets
@@ -35,7 +34,9 @@ from sigil_eval.runner.results import base_result, policy_failure
 from sigil_eval.runner.route import has_syntax_error, isolation_reason
 from sigil_eval.runner.sandbox import Limits, make_sandbox
 from sigil_eval.samples import sample_from_object
+from sigil_eval.scheduling import WorkerSlots, batch_limit, fill_batches
 from sigil_eval.scratch import create_scratch
+from sigil_eval.stalls import StallWatch
 from sigil_eval.verdict_cache import VerdictCache, cache_key, copy_verdict
 
 log = structlog.get_logger("sigil_eval")
@@ -95,14 +96,12 @@ class Evaluator:
         self.problem_set = resolve_problems(problems, prelude=self.options.prelude)
         self.rejections: list[Rejection] = []
         self._ctx: JobContext | None = None
-        self._free_slots = list(range(self.options.workers))
-        self._limiter = anyio.Semaphore(self.options.workers)
+        self._slots = WorkerSlots(self.options.workers)
         self.routed: dict[str, int] = {}  # batched mode: why samples went to the isolated path
         self.syntax_batched = 0  # samples tree-sitter could not parse, judged in batches of their own
         self.verified = 0
         self.deduplicated = 0
-        self._in_flight: dict[int, tuple[str, float]] = {}  # sample index → (task id, start), for stall warnings
-        self._last_progress = time.monotonic()
+        self._stalls = StallWatch(self.options.stall_warning)
         self._cache: VerdictCache | None = None
         self._keys: dict[int, str] = {}  # sample index → cache key, for samples being judged
         self._followers: dict[str, list[Result]] = {}  # cache key → samples waiting for that verdict
@@ -205,7 +204,8 @@ class Evaluator:
                     max_buffer_size=self.options.batch_size * (self.options.workers + 1)
                 )
                 if self.options.mode == "batched":
-                    group.start_soon(self._batcher, batch_receive, group, send.clone(), self._batch_limit(total))
+                    limit = batch_limit(total, self.options.batch_size, self.options.workers)
+                    group.start_soon(self._batcher, batch_receive, group, send.clone(), limit)
                 else:
                     batch_receive.close()
                 async with batch_send:
@@ -223,37 +223,16 @@ class Evaluator:
 
         async with anyio.create_task_group() as group:
             group.start_soon(feed)
-            group.start_soon(self._watch_stalls)
+            group.start_soon(self._stalls.run)
             async with receive:
                 async for result in receive:
-                    self._last_progress = time.monotonic()
+                    self._stalls.finished(result.sample_index)
                     for settled in self._settle(result):
                         yield settled
             group.cancel_scope.cancel()  # only the stall watch is left
 
-    def _started(self, index: int, task_id: str) -> None:
-        self._in_flight[index] = (task_id, time.monotonic())
-
-    async def _watch_stalls(self) -> None:
-        """When no result has arrived for `stall_warning` seconds, say which samples are in flight."""
-        limit = self.options.stall_warning
-        warned_at = 0.0
-        while True:
-            await anyio.sleep(min(5.0, limit))
-            now = time.monotonic()
-            if self._in_flight and now - self._last_progress >= limit and now - warned_at >= limit:
-                warned_at = now
-                oldest = sorted(self._in_flight.items(), key=lambda entry: entry[1][1])[:10]
-                log.warning(
-                    "no result for a while",
-                    idle_s=round(now - self._last_progress),
-                    in_flight=len(self._in_flight),
-                    oldest=[f"{task} (line {index + 1}, {now - started:.0f} s)" for index, (task, started) in oldest],
-                )
-
     def _settle(self, result: Result) -> list[Result]:
         """Store a fresh verdict in the cache and hand it to the samples of this run with the same program."""
-        self._in_flight.pop(result.sample_index, None)
         key = self._keys.pop(result.sample_index, None)
         if key is None or self._cache is None:
             return [result]
@@ -291,35 +270,18 @@ class Evaluator:
         broken = has_syntax_error(program.source)
         return BatchItem(problem=problem, program=program, module=module, result=result, syntax_error=broken)
 
-    async def _acquire_slot(self) -> int:
-        await self._limiter.acquire()
-        return self._free_slots.pop()
-
-    def _release_slot(self, slot: int) -> None:
-        self._free_slots.append(slot)
-        self._limiter.release()
-
     async def _start_isolated(self, group: TaskGroup, item: IsolatedItem, send: MemoryObjectSendStream[Result]) -> None:
-        slot = await self._acquire_slot()
+        slot = await self._slots.acquire()
         group.start_soon(self._isolated_job, item, slot, send.clone())
 
     async def _isolated_job(self, item: IsolatedItem, slot: int, send: MemoryObjectSendStream[Result]) -> None:
         async with send:
-            self._started(item.index, item.result.task_id)
+            self._stalls.started(item.index, item.result.task_id)
             try:
                 result = await evaluate_isolated(item, slot, self.context)
             finally:
-                self._release_slot(slot)
+                self._slots.release(slot)
             await send.send(result)
-
-    def _batch_limit(self, total: int | None) -> int:
-        """`batch_size`, or for a known number of samples the even split closest below it: 160 samples on
-        2 workers make 2 batches of 80, not 64 + 64 + 32 with one worker idle at the end."""
-        size, workers = self.options.batch_size, self.options.workers
-        if not total:
-            return size
-        batches = workers * math.ceil(total / (workers * size))
-        return max(1, math.ceil(total / batches))
 
     async def _verify(self, batched: Result, slot: int, send: MemoryObjectSendStream[Result]) -> None:
         """Re-judge a batched sample alone; on a mismatch say so loudly and report the isolated verdict."""
@@ -331,7 +293,7 @@ class Evaluator:
             try:
                 alone = await evaluate_isolated(item, slot, self.context)
             finally:
-                self._release_slot(slot)
+                self._slots.release(slot)
             self.verified += 1
             if (alone.passed, alone.error_type) != (batched.passed, batched.error_type):
                 self.verify_mismatches += 1
@@ -353,27 +315,10 @@ class Evaluator:
         send: MemoryObjectSendStream[Result],
         limit: int,
     ) -> None:
-        """Fill batches up to `limit` samples, or for at most `batch_wait` seconds after their first sample."""
-        pending: list[BatchItem] = []
-        opened_at = 0.0
-        async with receive, send:
-            while True:
-                wait = max(0.0, opened_at + self.options.batch_wait - time.monotonic()) if pending else math.inf
-                with anyio.move_on_after(wait):
-                    try:
-                        item = await receive.receive()
-                    except anyio.EndOfStream:
-                        break
-                    if not pending:
-                        opened_at = time.monotonic()
-                    pending.append(item)
-                    if len(pending) < limit:
-                        continue
-                if pending:
-                    await self._start_batch(pending, group, send)
-                    pending = []
-            if pending:
-                await self._start_batch(pending, group, send)
+        async with send:
+            await fill_batches(
+                receive, limit, self.options.batch_wait, lambda items: self._start_batch(items, group, send)
+            )
 
     async def _start_batch(
         self, items: list[BatchItem], group: TaskGroup, send: MemoryObjectSendStream[Result]
@@ -382,7 +327,7 @@ class Evaluator:
         for item in items:
             by_kind.setdefault((item.problem.edition, item.syntax_error), []).append(item)
         for batch in by_kind.values():
-            slot = await self._acquire_slot()
+            slot = await self._slots.acquire()
             group.start_soon(self._batch_job, batch, slot, group, send.clone())
 
     async def _batch_job(
@@ -390,15 +335,15 @@ class Evaluator:
     ) -> None:
         async with send:
             for item in items:
-                self._started(item.index, item.result.task_id)
+                self._stalls.started(item.index, item.result.task_id)
             try:
                 outcome = await run_batch(items, self.context, slot)
             finally:
-                self._release_slot(slot)
+                self._slots.release(slot)
             self.syntax_batched += sum(item.syntax_error for item in items)
             for result in outcome.results:
                 if self.options.verify_fraction and self._rng.random() < self.options.verify_fraction:
-                    slot = await self._acquire_slot()
+                    slot = await self._slots.acquire()
                     group.start_soon(self._verify, result, slot, send.clone())
                 else:
                     await send.send(result)
