@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import sigil_eval
+from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.problemsets import ProblemSet, load_problem_set
 
 from .helpers import judge, requires_firejail, shared
@@ -87,3 +88,20 @@ def test_generated_mix_of_mutated_solutions() -> None:
     results = compare(samples, problems, timeout=5)
     kinds = {r.error_type for r in results}
     assert {None, "compile_error", "assertion_failure"} <= kinds  # the mix exercises pass, build and test failures
+
+
+def test_built_in_set_reference_solutions_and_mutants() -> None:
+    """The default set, so this runs without ../shared: every reference solution, and mutants of 20."""
+    import random
+
+    problems = load_problem_set(get_human_eval_dataset())
+    rng = random.Random(4)
+    samples = [{"task_id": task, "completion": p.canonical_solution} for task, p in problems.problems.items()]
+    samples += [
+        {"task_id": task, "completion": code, "completion_id": kind}
+        for task in rng.sample(sorted(problems.problems), 20)
+        for kind, code in _mutations(problems.problems[task], rng)
+    ]
+    results = compare(samples, problems, timeout=5)
+    assert sum(r.passed for r in results[:164]) == 164
+    assert {None, "compile_error", "assertion_failure"} <= {r.error_type for r in results[164:]}
