@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--problem_file",
         "--problem-file",
         dest="problems",
-        help="problem set (.jsonl/.jsonl.gz, any supported shape); default: the built-in set",
+        help="problem set (.jsonl/.jsonl.gz, any supported shape); default: the built-in HumanEval-Rust set",
     )
     ev.add_argument("--workers", "--n_workers", "--n-workers", dest="workers", type=int, default=2)
     ev.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU per compile and per test run")

@@ -118,6 +118,18 @@ def test_doc_examples_convert_only_literal_calls() -> None:
     )
 
 
+def test_doc_examples_in_list_items_comments_and_json_booleans() -> None:
+    signature = parse_signature("fn is_even(n: i64) -> bool")
+    doc = doc_comment("* isEven(2) => true\nfor isEven(3) == False\nisEven(4) # => True", "isEven", signature)
+    assert doc == (
+        "/// assert_eq!(is_even(2), true);\n/// assert_eq!(is_even(3), false);\n/// assert_eq!(is_even(4), true);\n"
+    )
+
+
+def test_adapters_apply_to_the_docstring_examples_too(rows: dict[str, dict[str, Any]]) -> None:
+    assert "/// assert_eq!(rounded_avg(7, 5), None);\n" in rows["HumanEval/103"]["prompt"]
+
+
 def test_a_missing_source_package_is_one_clear_infra_error(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(name: str) -> str:
         raise importlib.metadata.PackageNotFoundError(name)

@@ -63,12 +63,9 @@ def build_rows(source: bytes, solutions: dict[str, str]) -> list[dict[str, Any]]
 
 def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str | None) -> dict[str, Any]:
     signature = parse_signature(spec.signature)
-    calls = record_calls(row)
-    if spec.map_args or spec.map_result:
-        map_args = spec.map_args or (lambda args: args)
-        map_result = spec.map_result or (lambda result: result)
-        calls = [record.Call(map_args(c.args), map_result(c.result)) for c in calls]
-    doc = doc_comment(python_docstring(row["prompt"], row["entry_point"]), row["entry_point"], signature, spec.note)
+    calls = [record.Call(*spec.adapt(call.args, call.result)) for call in record_calls(row)]
+    docstring = python_docstring(row["prompt"], row["entry_point"])
+    doc = doc_comment(docstring, row["entry_point"], signature, spec.note, adapt=spec.adapt)
     helpers = (spec.helpers + "\n") if spec.helpers else ""
     prompt = spec.uses + ("\n" if spec.uses else "") + helpers + doc + signature.text + " {\n"
     out: dict[str, Any] = {

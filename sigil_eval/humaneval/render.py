@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,12 +76,22 @@ def _dedent(text: str) -> str:
     return "\n".join(cleaned)
 
 
+# `f(x) ➞ y`-style example lines, also as a list item (`* f(x) => y`), after "for", or with a `# =>` comment
 _ARROW = re.compile(
-    r"^(?P<indent>\s*)(?P<call>\w+\(.*\))\s*(?:==>|➞|==|=>|->|should return|returns|=)\s*(?P<value>.+?)$"
+    r"^(?P<indent>\s*(?:[*-]\s+)?)(?:for\s+)?(?P<call>\w+\(.*\))\s*"
+    r"(?:#\s*=>|#\s*returns|==>|➞|==|=>|->|should return|returns|=)\s*(?P<value>.+?)$"
 )
+_LOWERCASE_BOOL = {"true": "True", "false": "False"}  # some docstrings write JSON-style booleans
 
 
-def _example(python_name: str, call_text: str, value_text: str, signature: Signature) -> str | None:
+Adapt = Callable[[tuple[Any, ...], Any], tuple[tuple[Any, ...], Any]]
+
+
+def _unchanged(args: tuple[Any, ...], result: Any) -> tuple[tuple[Any, ...], Any]:
+    return args, result
+
+
+def _example(python_name: str, call_text: str, value_text: str, signature: Signature, adapt: Adapt) -> str | None:
     """`assert_eq!(rust_call, rust_value);` for a Python example `call` → `value`, or None if not literal."""
     try:
         call = ast.parse(call_text.strip(), mode="eval").body
@@ -88,16 +99,18 @@ def _example(python_name: str, call_text: str, value_text: str, signature: Signa
             return None
         args = tuple(ast.literal_eval(arg) for arg in call.args)
         value_text = value_text.strip()
+        value_text = _LOWERCASE_BOOL.get(value_text, value_text)
         try:
             value = ast.literal_eval(value_text)
         except (ValueError, SyntaxError):
             value = ast.literal_eval(value_text.rstrip("."))
+        args, value = adapt(args, value)
         return f"assert_eq!({signature.call(args)}, {literal(value, signature.result)});"
     except (ValueError, SyntaxError, TypeError):
         return None
 
 
-def _doctest(lines: list[str], i: int, python_name: str, signature: Signature) -> tuple[str, int] | None:
+def _doctest(lines: list[str], i: int, python_name: str, signature: Signature, adapt: Adapt) -> tuple[str, int] | None:
     """`>>> call == value` on one line, or `>>> call` then its value over the next lines (none for None):
     the Rust assertion and the index of the first line after the example."""
     source = lines[i].strip()[4:]
@@ -113,22 +126,24 @@ def _doctest(lines: list[str], i: int, python_name: str, signature: Signature) -
         value_lines = [part.strip() for part in lines[i + 1 : limit]]
         candidates = [(end, source, " ".join(value_lines[: end - i - 1])) for end in range(i + 2, limit + 1)]
     for end, call, value in candidates:
-        rust = _example(python_name, call, value, signature)
+        rust = _example(python_name, call, value, signature, adapt)
         if rust is not None:
             return rust, end
     return None
 
 
-def doc_comment(docstring: str, python_name: str, signature: Signature, note: str = "") -> str:
+def doc_comment(
+    docstring: str, python_name: str, signature: Signature, note: str = "", *, adapt: Adapt = _unchanged
+) -> str:
     lines = docstring.splitlines()
     out: list[str] = []
     i = 0
     while i < len(lines):
         line = lines[i]
         indent = line[: len(line) - len(line.lstrip())]
-        example = _doctest(lines, i, python_name, signature) if line.strip().startswith(">>> ") else None
+        example = _doctest(lines, i, python_name, signature, adapt) if line.strip().startswith(">>> ") else None
         if example is None and (match := _ARROW.match(line)):
-            rust = _example(python_name, match["call"], match["value"], signature)
+            rust = _example(python_name, match["call"], match["value"], signature, adapt)
             example = (rust, i + 1) if rust is not None else None
         if example is not None:
             out.append(indent + example[0])

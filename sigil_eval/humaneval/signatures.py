@@ -22,6 +22,13 @@ class Spec:
     # A hand-written assertion instead of `assert_eq!(call, expected)`; `{call}` and `{arg0}`… are substituted.
     property_check: str | None = None
 
+    def adapt(self, args: tuple[Any, ...], result: Any) -> tuple[tuple[Any, ...], Any]:
+        """A recorded or documented Python call, in the values our Rust types expect."""
+        return (
+            self.map_args(args) if self.map_args else args,
+            self.map_result(result) if self.map_result else result,
+        )
+
 
 HASH_MAP = "use std::collections::HashMap;\n"
 
