@@ -31,8 +31,10 @@ class Signature:
 def _split_top_level(text: str) -> list[str]:
     parts, depth, current = [], 0, ""
     for ch in text:
-        depth += (ch in "<([" and 1) or 0
-        depth -= (ch in ">)]" and 1) or 0
+        if ch in "<([":
+            depth += 1
+        elif ch in ">)]":
+            depth -= 1
         if ch == "," and depth == 0:
             parts.append(current)
             current = ""
