@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -26,6 +25,7 @@ from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
 from sigil_eval.metrics.report import format_summary
 from sigil_eval.options import EvalOptions
+from sigil_eval.problemsets import load_problem_set
 from sigil_eval.records import Rejection, Result, Sample
 from sigil_eval.samples import convert_pipeline_file, read_samples
 
@@ -213,8 +213,7 @@ async def _dataset(args: argparse.Namespace) -> int:
 
 def _dataset_build(args: argparse.Namespace) -> int:
     path = build_set(Path(args.out)) if args.out else built_set_path()
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    print(f"{path}\tsha256 {digest}")
+    print(f"{path}\tsha256 {load_problem_set(path).sha256}")  # the digest the report prints, and it loads
     return 0
 
 

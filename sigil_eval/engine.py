@@ -30,7 +30,7 @@ from sigil_eval.runner.batched import BatchItem, run_batch
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.isolated import IsolatedItem, evaluate_isolated
 from sigil_eval.runner.process import run_limited
-from sigil_eval.runner.results import base_result, policy_failure
+from sigil_eval.runner.results import base_result, fresh_result, policy_failure
 from sigil_eval.runner.route import has_syntax_error, isolation_reason
 from sigil_eval.runner.sandbox import Limits, make_sandbox
 from sigil_eval.samples import sample_from_object
@@ -283,15 +283,12 @@ class Evaluator:
                 self._slots.release(slot)
             await send.send(result)
 
-    async def _verify(self, batched: Result, slot: int, send: MemoryObjectSendStream[Result]) -> None:
+    async def _verify(self, batched: Result, item: BatchItem, slot: int, send: MemoryObjectSendStream[Result]) -> None:
         """Re-judge a batched sample alone; on a mismatch say so loudly and report the isolated verdict."""
         async with send:
-            sample = Sample(task_id=batched.task_id, completion=batched.completion, completion_id=batched.completion_id)
-            problem = self.problem_set.problems[sample.task_id]
-            program = assemble(problem, sample.completion)
-            item = IsolatedItem(problem, program, base_result(sample, batched.sample_index))
+            alone_item = IsolatedItem(item.problem, item.program, fresh_result(batched))
             try:
-                alone = await evaluate_isolated(item, slot, self.context)
+                alone = await evaluate_isolated(alone_item, slot, self.context)
             finally:
                 self._slots.release(slot)
             self.verified += 1
@@ -299,7 +296,7 @@ class Evaluator:
                 self.verify_mismatches += 1
                 log.error(
                     "batched verdict differs from the isolated one",
-                    task_id=sample.task_id,
+                    task_id=batched.task_id,
                     sample_index=batched.sample_index,
                     batched=batched.error_type or "passed",
                     isolated=alone.error_type or "passed",
@@ -341,22 +338,18 @@ class Evaluator:
             finally:
                 self._slots.release(slot)
             self.syntax_batched += sum(item.syntax_error for item in items)
+            by_index = {item.index: item for item in items}
             for result in outcome.results:
                 if self.options.verify_fraction and self._rng.random() < self.options.verify_fraction:
                     slot = await self._slots.acquire()
-                    group.start_soon(self._verify, result, slot, send.clone())
+                    group.start_soon(self._verify, result, by_index[result.sample_index], slot, send.clone())
                 else:
                     await send.send(result)
             for item in outcome.isolate:
                 reason = "batch could not judge it"
                 self.routed[reason] = self.routed.get(reason, 0) + 1
-                sample = Sample(
-                    task_id=item.result.task_id,
-                    completion=item.result.completion,
-                    completion_id=item.result.completion_id,
-                )
-                fresh = base_result(sample, item.index)  # nothing the failed batch noted carries over
-                await self._start_isolated(group, IsolatedItem(item.problem, item.program, fresh), send)
+                isolated = IsolatedItem(item.problem, item.program, fresh_result(item.result))
+                await self._start_isolated(group, isolated, send)
 
 
 def _as_dict(options: EvalOptions) -> dict[str, Any]:

@@ -41,10 +41,9 @@ def source_rows() -> tuple[str, bytes]:
     return version, data
 
 
-def reference_solutions(text: str | None = None) -> dict[str, str]:
+def reference_solutions() -> dict[str, str]:
     """task_id → our Rust solution (the body after the signature's `{`, closing brace included)."""
-    text = REFERENCE.read_text() if text is None else text
-    sections = re.split(r"^// (HumanEval/\d+)\n", text, flags=re.M)
+    sections = re.split(r"^// (HumanEval/\d+)\n", REFERENCE.read_text(), flags=re.M)
     return {task: body.strip("\n") + "\n" for task, body in zip(sections[1::2], sections[2::2], strict=True)}
 
 
@@ -55,20 +54,23 @@ def build_rows(source: bytes, solutions: dict[str, str]) -> list[dict[str, Any]]
         number = int(row["task_id"].split("/")[1])
         spec = SPECS[number]
         try:
-            built.append(_build_one(row, spec, solutions.get(row["task_id"])))
+            solution = solutions.get(row["task_id"])
+            if solution is None:
+                raise ValueError(f"no reference solution in {REFERENCE.name}")
+            built.append(_build_one(row, spec, solution))
         except Exception as exc:
             raise ValueError(f"{row['task_id']}: {exc}") from exc
     return built
 
 
-def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str | None) -> dict[str, Any]:
+def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str) -> dict[str, Any]:
     signature = parse_signature(spec.signature)
     calls = [record.Call(*spec.adapt(call.args, call.result)) for call in record_calls(row)]
     docstring = python_docstring(row["prompt"], row["entry_point"])
     doc = doc_comment(docstring, row["entry_point"], signature, spec.note, adapt=spec.adapt)
     helpers = (spec.helpers + "\n") if spec.helpers else ""
     prompt = spec.uses + ("\n" if spec.uses else "") + helpers + doc + signature.text + " {\n"
-    out: dict[str, Any] = {
+    return {
         "task_id": row["task_id"],
         "prompt": prompt,
         "entry_point": signature.name,
@@ -76,9 +78,6 @@ def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str | None)
         "test": test_module(signature, calls, spec.property_check),
         "prelude": "",
     }
-    if solution is None:
-        del out["canonical_solution"]
-    return out
 
 
 def encode_rows(rows: list[dict[str, Any]]) -> bytes:
@@ -88,15 +87,14 @@ def encode_rows(rows: list[dict[str, Any]]) -> bytes:
 def inputs_digest(source: bytes) -> str:
     """sha256 over the source data and every file of ours that shapes the output."""
     digest = hashlib.sha256(source)
-    for module in (*_OWN_INPUTS, __import__(__name__, fromlist=["_"])):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    digest.update(REFERENCE.read_bytes())
+    for path in (*(Path(str(module.__file__)) for module in _OWN_INPUTS), Path(__file__), REFERENCE):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def build(out: Path) -> Path:
-    """Write the set to `out` (atomically) and return it."""
-    _, source = source_rows()
+def build(out: Path, source: bytes | None = None) -> Path:
+    """Write the set to `out` (atomically) and return it; `source`: HumanEval.jsonl.gz, if already read."""
+    source = source_rows()[1] if source is None else source
     data = encode_rows(build_rows(source, reference_solutions()))
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
@@ -114,5 +112,5 @@ def built_set_path(cache_root: Path | None = None) -> Path:
     key = inputs_digest(source)[:12]
     path = (cache_root or default_cache_root()) / "problems" / f"{SET_NAME}-{SET_VERSION}-he{version}-{key}.jsonl"
     if not path.exists():
-        build(path)
+        build(path, source)
     return path

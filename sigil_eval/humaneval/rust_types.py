@@ -41,10 +41,6 @@ class RustType:
             return f"{self.name}<{', '.join(a.owned for a in self.args)}>"
         return self.name
 
-    @property
-    def has_float(self) -> bool:
-        return self.name == "f64" or any(a.has_float for a in self.args)
-
 
 _SCALARS = ("i64", "f64", "bool", "char", "&str", "String", "Value")
 

@@ -17,6 +17,12 @@ def base_result(sample: Sample, index: int) -> Result:
     )
 
 
+def fresh_result(result: Result) -> Result:
+    """A new record for the same sample: nothing an earlier attempt at judging it noted carries over."""
+    sample = Sample(task_id=result.task_id, completion=result.completion, completion_id=result.completion_id)
+    return base_result(sample, result.sample_index)
+
+
 def finish(result: Result, error_type: str | None, reason: str = "", stderr: str = "") -> Result:
     """Set the verdict: `error_type` None is a pass."""
     result.error_type = error_type
