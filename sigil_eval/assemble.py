@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sigil_eval.completion import clean_completion, defines_fn
 from sigil_eval.records import Problem
-from sigil_eval.rust_lexer import code_mask
+from sigil_eval.rust_lexer import brace_depth, code_mask
 
 PRELUDE_MODULE = "__sigil_prelude"
+USES_MODULE = "__sigil_uses"
 TESTS_MAIN = "__sigil_tests"
 _MAIN_DEF = re.compile(r"\bfn\s+main\s*\(\s*\)")
 
@@ -20,6 +21,7 @@ class Program:
     completion_lines: tuple[int, int]  # 1-based, inclusive: where the cleaned completion sits in `source`
     full_function: bool
     test_start: int  # offset in `source` where the problem's tests begin
+    no_code: bool = False  # the answer held no code: nothing of it is in `source`
 
     def with_tests(self, tests: str) -> Program:
         return Program(
@@ -27,6 +29,7 @@ class Program:
             completion_lines=self.completion_lines,
             full_function=self.full_function,
             test_start=self.test_start,
+            no_code=self.no_code,
         )
 
     @property
@@ -43,26 +46,33 @@ class Program:
         return self.with_tests(f"{self.tests[: found.start()]}{visibility}fn {TESTS_MAIN}(){self.tests[found.end() :]}")
 
 
-def prelude_block(use_lines: str) -> str:
+def prelude_block(use_lines: str, module: str = PRELUDE_MODULE) -> str:
     """Imports behind a glob, so a completion's own `use` or item of the same name shadows them instead of
-    colliding (E0252), and the tests' `use super::*;` still sees them."""
-    if not use_lines.strip():
+    colliding (E0252), and the tests' `use super::*;` still sees them. Two such globs naming the same item
+    (the HumanEval-X prelude and a prompt's own `use` lines) do not conflict either."""
+    items = [_public(line) for line in use_lines.splitlines() if line.strip()]
+    if not items:
         return ""
-    body = "\n".join("    pub " + line.strip() for line in use_lines.strip().splitlines() if line.strip())
+    body = "\n".join(f"    {item}" for item in items)
     return (
-        f"#[allow(unused_imports, deprecated)]\nmod {PRELUDE_MODULE} {{\n{body}\n}}\n"
-        f"#[allow(unused_imports)]\nuse {PRELUDE_MODULE}::*;\n"
+        f"#[allow(unused_imports, deprecated)]\nmod {module} {{\n{body}\n}}\n"
+        f"#[allow(unused_imports)]\nuse {module}::*;\n"
     )
 
 
+def _public(use_item: str) -> str:
+    return "pub " + re.sub(r"^\s*pub(?:\s*\([^)]*\))?\s+", "", use_item.strip())
+
+
 def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> Program:
-    cleaned = clean_completion(raw_completion, problem.entry_point)
-    head = prelude_block(problem.prelude) if prelude else ""
+    open_braces, _ = brace_depth(code_mask(problem.code_prefix))
+    cleaned = clean_completion(raw_completion, problem.entry_point, open_braces)
+    head = (prelude_block(problem.prelude) if prelude else "") + prelude_block(problem.uses, USES_MODULE)
     prefix = problem.code_prefix
     if cleaned.full_function:
         prefix = _without_signature(prefix, problem.entry_point)
     before = head + prefix
-    if not before.endswith("\n") and cleaned.full_function:
+    if before and not before.endswith("\n") and cleaned.full_function:
         before += "\n"
     first = before.count("\n") + 1
     code = cleaned.code if cleaned.code.endswith("\n") else cleaned.code + "\n"
@@ -75,6 +85,7 @@ def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> 
         completion_lines=(first, max(first, last)),
         full_function=cleaned.full_function,
         test_start=len(head_and_code),
+        no_code=cleaned.no_code,
     )
 
 
@@ -95,15 +106,43 @@ def _iter_fn(prefix: str, name: str) -> list[int]:
     return starts
 
 
-def split_use_lines(code: str) -> tuple[str, str]:
-    """Split leading top-level `use …;` lines (the HumanEval-X declaration prelude) from the rest."""
+_USE_ITEM = re.compile(r"(?m)^[ \t]*(?:pub(?:\s*\([^)]*\))?\s+)?use\s+(?!(?:self|super|crate)\b)")
+
+
+def hoist_uses(code: str) -> tuple[str, str]:
+    """Split a problem's top-level `use` items (one per line, whitespace collapsed) from the rest of its code.
+
+    They go behind a glob import (`prelude_block`) rather than staying in the prompt's code: answers that bring
+    the whole function very often repeat the prompt's `use` lines, and two `use` of one name in one module are
+    an error (E0252), while an explicit `use` simply shadows a glob. Relative paths (`self::`, `super::`,
+    `crate::`) stay where they are: they mean something else inside the prelude module."""
+    mask = code_mask(code)
     uses: list[str] = []
-    rest: list[str] = []
-    for line in code.splitlines(keepends=True):
-        if not rest and re.match(r"\s*use\s+[^;]+;\s*$", line):
-            uses.append(line.strip())
-        elif not rest and not line.strip():
+    kept: list[str] = []
+    position = 0
+    for match in _USE_ITEM.finditer(mask):
+        if match.start() < position or brace_depth(mask[: match.start()])[0] != 0:
             continue
-        else:
-            rest.append(line)
-    return "\n".join(uses), "".join(rest)
+        end = _statement_end(mask, match.end())
+        if end is None:
+            break
+        uses.append(" ".join(code[match.start() : end + 1].split()))
+        kept.append(code[position : match.start()])
+        position = end + 1
+        if code.startswith("\n", position):
+            position += 1
+    kept.append(code[position:])
+    return "\n".join(uses), "".join(kept)
+
+
+def _statement_end(mask: str, start: int) -> int | None:
+    """Offset of the `;` ending a `use` item that starts before `start` (braces of a use tree skipped)."""
+    depth = 0
+    for i in range(start, len(mask)):
+        if mask[i] == "{":
+            depth += 1
+        elif mask[i] == "}":
+            depth -= 1
+        elif mask[i] == ";" and depth == 0:
+            return i
+    return None

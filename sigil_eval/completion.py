@@ -1,8 +1,17 @@
-"""Turn a raw model completion into code that can follow a problem's prompt.
+"""Turn a raw model answer into code that can follow a problem's prompt.
 
-Models answer in three shapes: the body the prompt's open signature expects, the whole function again (often
-with helpers and `use` lines), or either of those inside markdown. Cleaning keeps everything the model wrote
-except a `fn main` (the tests bring their own harness or main) and closes braces a truncated answer left open.
+Models answer in a few shapes (the README's table lists them): the body the prompt's open signature expects
+(possibly cut at a stop sequence before its closing brace), the whole function again (with attributes, doc
+comments, qualifiers, generics, helpers and `use` lines), or either of those inside markdown and chat prose,
+sometimes after a `<think>` block. Cleaning keeps everything the model wrote except
+
+- reasoning blocks (`<think>…</think>`): they are not the answer, and they often hold code fences of their own;
+- a top-level `fn main` and `#[cfg(test)]` items: the problem brings its own tests and harness, and a model's
+  own tests would collide with them (`mod tests` twice) or judge the answer by the model's own expectations;
+
+and then closes exactly the braces left open by the prompt's code plus the answer (never one more).
+An answer with no code at all (prose only, or empty) is recognised, so it is reported as `no_code` instead of a
+compile error of prose.
 """
 
 from __future__ import annotations
@@ -16,11 +25,29 @@ _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:\n[ \t]*```|\Z)"
 _RUST_LANGS = ("rust", "rs", "")
 _MAIN = re.compile(r"\bfn\s+main\s*\(")
 
+# Reasoning blocks of thinking models. A closing tag without its opening one means the chat template put the
+# opening tag in the prompt; an opening tag never closed means the answer was cut off while still thinking.
+_THINK_TAGS = "think|thinking|reasoning"
+_THINK_BLOCK = re.compile(rf"<({_THINK_TAGS})>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_THINK_CLOSE = re.compile(rf"</(?:{_THINK_TAGS})\s*>", re.IGNORECASE)
+_THINK_OPEN = re.compile(rf"<(?:{_THINK_TAGS})>", re.IGNORECASE)
+
+# What may stand before `fn` in an item's head (on masked code, so `extern "C"` reads `extern    `).
+_ITEM_PREFIX = (
+    r"(?:#\s*\[[^\]]*\]\s*)*"  # attributes on the same line
+    r"(?:pub(?:\s*\([^)]*\))?\s+)?"  # pub, pub(crate), pub(in path)
+    r"(?:(?:default|const|async|unsafe|safe)\s+|extern\s+)*"  # qualifiers, in any order rustc would parse
+)
+_ITEM_PREFIX_ONLY = re.compile(rf"[ \t]*{_ITEM_PREFIX}\Z")
+_ATTRIBUTE_OR_DOC_LINE = re.compile(r"[ \t]*(?:#\s*\[.*\]|///.*|//!.*|/\*\*.*\*/)[ \t]*\r?")
+_CFG_TEST_ITEM = re.compile(r"#\s*\[\s*cfg\s*\(\s*test\s*\)\s*\]\s*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+\w+\s*\{")
+
 
 @dataclass(frozen=True, slots=True)
 class CleanedCompletion:
     code: str
     full_function: bool  # the completion defines the entry point itself, so the prompt's signature is dropped
+    no_code: bool = False  # the answer holds no code at all (prose only, or nothing)
 
 
 def is_main_free(raw_completion: str) -> bool:
@@ -29,56 +56,128 @@ def is_main_free(raw_completion: str) -> bool:
 
 
 def defines_fn(code: str, name: str) -> re.Match[str] | None:
-    pattern = re.compile(rf"(?m)^[ \t]*(?:pub(?:\([^)]*\))?\s+)?(?:const\s+)?(?:async\s+)?fn\s+{re.escape(name)}\b")
-    return pattern.search(code_mask(code))
+    """The first top-level definition of `fn name` (any visibility, qualifiers, attributes, generics)."""
+    mask = code_mask(code)
+    for match in re.finditer(rf"\bfn\s+{re.escape(name)}\s*[<(]", mask):
+        line_start = mask.rfind("\n", 0, match.start()) + 1
+        head = mask[line_start : match.start()]
+        if _ITEM_PREFIX_ONLY.match(head) and _depth(mask[: match.start()]) == 0:
+            return match
+    return None
+
+
+def strip_thinking(raw: str) -> str:
+    """The answer without its reasoning blocks."""
+    text = _THINK_BLOCK.sub("", raw)
+    closes = list(_THINK_CLOSE.finditer(text))
+    if closes:
+        text = text[closes[-1].end() :]
+    if opened := _THINK_OPEN.search(text):
+        text = text[: opened.start()]
+    return text
 
 
 def extract_code(raw: str, entry_point: str) -> str:
-    """The code inside markdown fences: the rust block defining the entry point, else the first block."""
+    """The code inside markdown fences: the rust block defining the entry point, else the first rust block,
+    else the first block. Text without fences is taken as code."""
     if "```" not in raw:
         return raw
     blocks: list[tuple[str, str]] = [(str(lang).lower(), str(body)) for lang, body in _FENCE.findall(raw)]
     if not blocks:
         return raw
     rust = [body for lang, body in blocks if lang in _RUST_LANGS]
-    for body in rust + [body for _, body in blocks]:
-        if defines_fn(body, entry_point):
-            return body
+    if entry_point:
+        for body in rust + [body for _, body in blocks]:
+            if defines_fn(body, entry_point):
+                return body
     return (rust or [blocks[0][1]])[0]
 
 
-def clean_completion(raw: str, entry_point: str) -> CleanedCompletion:
-    code = extract_code(raw, entry_point)
-    full = defines_fn(code, entry_point) is not None
-    start_depth = 0 if full else 1
-    code = _drop_top_level_fn(code, "main", start_depth)
-    depth = start_depth + _net_depth(code_mask(code))
+def clean_completion(raw: str, entry_point: str, open_braces: int = 1) -> CleanedCompletion:
+    """`open_braces`: how many braces the prompt's code leaves open before a body-only answer (1 for a prompt
+    ending in `{`, 0 for one ending at the signature). An empty `entry_point` means the answer is the whole
+    program."""
+    answer = strip_thinking(raw)
+    fenced = "```" in answer
+    code = extract_code(answer, entry_point)
+    if not code.strip() or (not fenced and is_prose(code)):
+        return CleanedCompletion(code="", full_function=not entry_point, no_code=True)
+    full = not entry_point or defines_fn(code, entry_point) is not None
+    start_depth = 0 if full else max(open_braces, 0)
+    code = _drop_top_level_items(code, start_depth)
+    depth = start_depth + _depth(code_mask(code))
     if depth > 0:
         code = code.rstrip() + "\n" + "}\n" * depth
     return CleanedCompletion(code=code, full_function=full)
 
 
-def _net_depth(mask: str) -> int:
+# --- no code -------------------------------------------------------------------------------------------------
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+>]|\d+[.)]|#+)\s+")
+_CODE_SIGNS = re.compile(r"[{};=]|::|->|=>|&&|\|\||\w\(|\w\[|\w!\(|^\s*//|^\s*#\[")
+_KEYWORD_START = re.compile(
+    r"^\s*(?:let|fn|use|return|if|else|for|while|loop|match|impl|pub|struct|enum|const|static|mod|trait|type"
+    r"|unsafe|where|break|continue|async|extern|macro_rules)\b"
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[,.:;!?)]*|\(?[A-Za-z][A-Za-z'’-]*")
+
+
+def is_prose(text: str) -> bool:
+    """True when no line of `text` reads as Rust: every non-blank line is a sentence (mostly plain words, no
+    Rust punctuation, not starting with a keyword)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(_is_prose_line(line) for line in lines)
+
+
+def _is_prose_line(line: str) -> bool:
+    if _KEYWORD_START.match(line) or _CODE_SIGNS.search(line):
+        return False
+    tokens = _LIST_MARKER.sub("", _INLINE_CODE.sub("code", line)).split()
+    words = sum(1 for token in tokens if _WORD.fullmatch(token))
+    if len(tokens) >= 3:
+        return words / len(tokens) >= 0.75
+    return len(tokens) == words and bool(tokens) and tokens[-1][-1] in ".!?:"
+
+
+# --- dropping a model's own main and tests -----------------------------------------------------------------------
+def _depth(mask: str) -> int:
     return mask.count("{") - mask.count("}")
 
 
-def _drop_top_level_fn(code: str, name: str, start_depth: int) -> str:
-    pattern = re.compile(rf"\bfn\s+{re.escape(name)}\s*\(")
+def _drop_top_level_items(code: str, start_depth: int) -> str:
+    """Remove top-level `fn main` and `#[cfg(test)] mod …` items (with their attributes and doc comments)."""
+    main = re.compile(r"\bfn\s+main\s*\(")
     while True:
         mask = code_mask(code)
-        for match in pattern.finditer(mask):
-            if start_depth + _net_depth(mask[: match.start()]) != 0:
-                continue
-            open_at = mask.find("{", match.end())
-            close_at = matching_brace(mask, open_at) if open_at >= 0 else None
-            if close_at is None:
-                return code[: _line_start(code, match.start())]
-            code = code[: _line_start(code, match.start())] + code[close_at + 1 :]
-            break
-        else:
+        span = _first_top_level(mask, main, start_depth) or _first_top_level(mask, _CFG_TEST_ITEM, start_depth)
+        if span is None:
             return code
+        start, open_at = span
+        close_at = matching_brace(mask, open_at) if open_at >= 0 else None
+        begin = _item_start(code, mask, start)
+        if close_at is None:  # cut off inside the item: drop the rest
+            return code[:begin]
+        code = code[:begin] + code[close_at + 1 :]
 
 
-def _line_start(code: str, offset: int) -> int:
-    line_start = code.rfind("\n", 0, offset) + 1
-    return line_start if code[line_start:offset].strip() in ("", "pub") else offset
+def _first_top_level(mask: str, pattern: re.Pattern[str], start_depth: int) -> tuple[int, int] | None:
+    """(start of the match, offset of the item's opening brace) of the first match at depth 0."""
+    for match in pattern.finditer(mask):
+        if start_depth + _depth(mask[: match.start()]) == 0:
+            open_at = match.end() - 1 if mask[match.end() - 1] == "{" else mask.find("{", match.end())
+            return match.start(), open_at
+    return None
+
+
+def _item_start(code: str, mask: str, offset: int) -> int:
+    """Where the item whose keyword is at `offset` begins: its line (when only qualifiers precede the keyword),
+    extended upwards over attribute and doc-comment lines."""
+    line_start = mask.rfind("\n", 0, offset) + 1
+    if not _ITEM_PREFIX_ONLY.match(mask[line_start:offset]):
+        return offset
+    while line_start > 0:
+        previous = code.rfind("\n", 0, line_start - 1) + 1
+        if not _ATTRIBUTE_OR_DOC_LINE.fullmatch(code[previous : line_start - 1]):
+            break
+        line_start = previous
+    return line_start

@@ -7,15 +7,34 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sigil_eval.completion import defines_fn
 from sigil_eval.engine import Evaluator
 from sigil_eval.problemsets import ProblemSet
-from sigil_eval.records import Result
+from sigil_eval.records import Problem, Result
+from sigil_eval.rust_lexer import brace_depth, code_mask
 
-TRIVIAL_BODIES = {
-    "todo": "    todo!()\n}\n",
-    "unimplemented": "    unimplemented!()\n}\n",
-    "default": "    Default::default()\n}\n",
-}
+TRIVIAL_EXPRESSIONS = {"todo": "todo!()", "unimplemented": "unimplemented!()", "default": "Default::default()"}
+
+
+def trivial_completion(problem: Problem, expression: str) -> str | None:
+    """`expression` as the whole body, in the shape the problem's prompt expects: a body closing the open
+    signature, a braced body after a signature without `{` (McEval), or the entry point's signature with that
+    body (a program-shape problem, from its canonical solution). None when there is no signature to use."""
+    open_braces, _ = brace_depth(code_mask(problem.code_prefix))
+    if open_braces > 0:
+        return f"    {expression}\n}}\n"
+    if problem.code_prefix.strip():
+        return f"{{\n    {expression}\n}}\n"
+    solution = problem.canonical_solution or ""
+    found = defines_fn(solution, problem.entry_point) if problem.entry_point else None
+    if found is None:
+        return None
+    mask = code_mask(solution)
+    body_at = mask.find("{", found.end())
+    if body_at < 0:
+        return None
+    start = mask.rfind("\n", 0, found.start()) + 1
+    return f"{solution[start:body_at].rstrip()} {{\n    {expression}\n}}\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +60,9 @@ async def check_problem_set(
                 }
                 for i in range(repeats)
             ]
-        samples += [
-            {"task_id": problem.task_id, "completion": body, "completion_id": f"trivial: {name}"}
-            for name, body in TRIVIAL_BODIES.items()
-        ]
+        for name, expression in TRIVIAL_EXPRESSIONS.items():
+            if (body := trivial_completion(problem, expression)) is not None:
+                samples.append({"task_id": problem.task_id, "completion": body, "completion_id": f"trivial: {name}"})
     by_task: dict[str, list[Result]] = defaultdict(list)
     async with Evaluator(problem_set, **{**options, "cache": False}) as evaluator:  # type: ignore[arg-type]
         async for result in evaluator.results(samples):

@@ -30,7 +30,7 @@ from sigil_eval.runner.batched import BatchItem, run_batch
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.isolated import IsolatedItem, evaluate_isolated
 from sigil_eval.runner.process import run_limited
-from sigil_eval.runner.results import base_result, fresh_result, policy_failure
+from sigil_eval.runner.results import base_result, finish, fresh_result, policy_failure
 from sigil_eval.runner.route import has_syntax_error, isolation_reason
 from sigil_eval.runner.sandbox import Limits, make_sandbox
 from sigil_eval.samples import sample_from_object
@@ -249,6 +249,8 @@ class Evaluator:
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
             return refused
         program = assemble(problem, sample.completion)
+        if program.no_code:  # nothing to compile: the answer is prose or empty (the raw answer stays in the result)
+            return finish(result, "no_code", "the answer holds no code")
         if self._cache is not None:
             ctx = self.context
             key = cache_key(ctx.toolchain.version, ctx.sandbox.kind, self.options, problem, program.source)

