@@ -23,8 +23,8 @@ from sigil_eval.humaneval.build import built_set_path
 from sigil_eval.journal import Journal, matches
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
-from sigil_eval.metrics.report import format_summary
-from sigil_eval.options import EvalOptions
+from sigil_eval.metrics.report import format_summary, seed_metrics
+from sigil_eval.options import EvalOptions, available_cpus
 from sigil_eval.problemsets import load_problem_set
 from sigil_eval.records import Rejection, Result, Sample
 from sigil_eval.samples import convert_pipeline_file, read_samples
@@ -58,7 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
         dest="problems",
         help="problem set (.jsonl/.jsonl.gz, any supported shape); default: the built-in HumanEval-Rust set",
     )
-    ev.add_argument("--workers", "--n_workers", "--n-workers", dest="workers", type=int, default=2)
+    ev.add_argument(
+        "--workers",
+        "--n_workers",
+        "--n-workers",
+        dest="workers",
+        type=int,
+        default=available_cpus(),
+        help="parallel compiles and test runs (default: the CPUs this process may use, %(default)s here)",
+    )
     ev.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU per compile and per test run")
     ev.add_argument("--compile-timeout", type=float, default=None)
     ev.add_argument("--run-timeout", type=float, default=None)
@@ -112,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
     ev.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
     ev.add_argument("--keep-scratch", action="store_true", help=argparse.SUPPRESS)
+    ev.add_argument("--seed-output", action="store_true", help=argparse.SUPPRESS)  # evaluate_functional_correctness
 
     cv = sub.add_parser("convert", help="turn pipeline {prompt, gen} lines into eval samples")
     cv.add_argument("source")
@@ -123,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     ds_sub = ds.add_subparsers(dest="dataset_command", required=True)
     check = ds_sub.add_parser("check", help="canonical solutions must pass, trivial bodies must fail")
     check.add_argument("--problems", help="problem set (default: the built-in set)")
-    check.add_argument("--workers", type=int, default=2)
+    check.add_argument("--workers", type=int, default=available_cpus())
     check.add_argument("--timeout", type=float, default=10.0)
     check.add_argument("--repeats", type=int, default=2, help="runs of each canonical solution (finds flaky tests)")
     check.add_argument("--no-prelude", action="store_true")
@@ -335,7 +344,9 @@ async def _evaluate(args: argparse.Namespace) -> int:
     print(format_summary(report), file=sys.stderr)
     print(f"  results: {out}" + (f"   rejections: {rejects_path}" if rejections else ""), file=sys.stderr)
     if args.json:
-        sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
+        sys.stdout.write(msgspec.json.encode({**seed_metrics(report), **msgspec.to_builtins(report)}).decode() + "\n")
+    if args.seed_output:
+        print(seed_metrics(report))  # the seed prints its metrics dict as Python shows it
     return 0
 
 

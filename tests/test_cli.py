@@ -6,9 +6,13 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from sigil_eval.options import EvalOptions
 
 from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, evaluate, requires_firejail, write_jsonl
 
@@ -205,3 +209,15 @@ def test_stall_warning_names_the_samples_in_flight(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "no result for a while" in proc.stderr and "test_rust/0 (line 1" in proc.stderr
     assert json.loads(proc.stdout.splitlines()[-1])["error_types"] == {"test_timeout": 1}
+
+
+def test_workers_default_to_the_cpus_this_process_may_use() -> None:
+    """Not the host's CPU count and not a constant: a process pinned to one CPU gets one worker."""
+    code = (
+        "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))});"
+        "from sigil_eval.cli import build_parser; from sigil_eval.options import EvalOptions;"
+        "print(EvalOptions().workers, build_parser().parse_args(['evaluate', 's.jsonl']).workers)"
+    )
+    pinned = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert pinned.stdout.split() == ["1", "1"]
+    assert EvalOptions().workers == len(os.sched_getaffinity(0))

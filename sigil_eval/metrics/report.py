@@ -48,6 +48,14 @@ def build_report(
     )
 
 
+SEED_METRICS = ("compile_rate", "main_free_rate", "clippy_pass_rate", "avg_compile_time_ms", "avg_binary_size_bytes")
+
+
+def seed_metrics(report: Report) -> dict[str, float | None]:
+    """The seed's flat metrics: `pass@k` for every k computed, then its rates and averages."""
+    return {**report.pass_at_k, **{name: getattr(report, name) for name in SEED_METRICS}}
+
+
 def format_summary(report: Report) -> str:
     """Human-readable summary (stderr)."""
     lines = [
