@@ -102,6 +102,8 @@ def clean_completion(raw: str, entry_point: str, open_braces: int = 1) -> Cleane
     code = extract_code(answer, entry_point)
     if not code.strip() or (not fenced and is_prose(code)):
         return CleanedCompletion(code="", full_function=not entry_point, no_code=True)
+    if not fenced:
+        code = trim_prose(code)
     full = not entry_point or defines_fn(code, entry_point) is not None
     start_depth = 0 if full else max(open_braces, 0)
     code = _drop_top_level_items(code, start_depth)
@@ -112,7 +114,7 @@ def clean_completion(raw: str, entry_point: str, open_braces: int = 1) -> Cleane
 
 
 # --- no code -------------------------------------------------------------------------------------------------
-_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_INLINE_CODE = re.compile(r"`[^`\n]*`|\bO\([^()\n]*\)")  # inline code spans, and big-O as prose writes it
 _LIST_MARKER = re.compile(r"^\s*(?:[-*+>]|\d+[.)]|#+)\s+")
 _CODE_SIGNS = re.compile(r"[{};=]|::|->|=>|&&|\|\||\w\(|\w\[|\w!\(|^\s*//|^\s*#\[")
 _KEYWORD_START = re.compile(
@@ -129,14 +131,31 @@ def is_prose(text: str) -> bool:
     return bool(lines) and all(_is_prose_line(line) for line in lines)
 
 
+def trim_prose(code: str) -> str:
+    """Drop the sentences a chat answer without fences puts before and after its code ("Here is the function:",
+    "This runs in O(n)."). Only whole lines that read as prose, and only at the two ends: a sentence inside
+    the code is left for the compiler to judge."""
+    lines = code.splitlines(keepends=True)
+    start, end = 0, len(lines)
+    while start < end and (not lines[start].strip() or _is_prose_line(lines[start])):
+        start += 1
+    while end > start and (not lines[end - 1].strip() or _is_prose_line(lines[end - 1])):
+        end -= 1
+    if start == 0 and end == len(lines):
+        return code
+    return "".join(lines[start:end])
+
+
 def _is_prose_line(line: str) -> bool:
+    """A sentence: mostly plain words, no Rust punctuation, not starting with a keyword, and either ending like a
+    sentence or starting with a capital and running on (`a as i64` and `MAX as usize` stay code)."""
+    line = _INLINE_CODE.sub("code", line)
     if _KEYWORD_START.match(line) or _CODE_SIGNS.search(line):
         return False
-    tokens = _LIST_MARKER.sub("", _INLINE_CODE.sub("code", line)).split()
-    words = sum(1 for token in tokens if _WORD.fullmatch(token))
-    if len(tokens) >= 3:
-        return words / len(tokens) >= 0.75
-    return len(tokens) == words and bool(tokens) and tokens[-1][-1] in ".!?:"
+    tokens = _LIST_MARKER.sub("", line).split()
+    if len(tokens) < 2 or sum(1 for token in tokens if _WORD.fullmatch(token)) / len(tokens) < 0.75:
+        return False
+    return tokens[-1][-1] in ".!?:" or (tokens[0][0].isupper() and len(tokens) >= 4)
 
 
 # --- dropping a model's own main and tests -----------------------------------------------------------------------

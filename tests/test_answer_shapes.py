@@ -190,6 +190,15 @@ def _in_chat(shape: Shape, body: str) -> str:
     )
 
 
+def _unfenced_chat(shape: Shape, body: str) -> str:
+    """A chat answer that forgot the fences: sentences before and after the code."""
+    return (
+        "Here is an efficient solution that uses a set:\n\n"
+        + _whole_with_uses(shape, body)
+        + "\nThis runs in linear time, since each insertion costs O(1).\n"
+    )
+
+
 def _thinking(shape: Shape, body: str) -> str:
     decoy = f"```rust\n{shape.signature} {{\n    0\n}}\n```"
     return (
@@ -226,6 +235,7 @@ ANSWER_SHAPES: dict[str, Callable[[Shape, str], str | None]] = {
     "whole function + prompt's use lines": _whole_with_uses,
     "decorated whole function": _decorated,
     "markdown in chat prose": _in_chat,
+    "unfenced code in chat prose": _unfenced_chat,
     "think block with a decoy fence": _thinking,
     "own fn main": _own_main,
     "body, then fn main": _body_then_main,

@@ -170,6 +170,9 @@ def test_answers_without_code_are_no_code(raw: str) -> None:
         "    unimplemented!()",
         "    if a > b { a } else { b }",
         "    a.max(b)",
+        "    a as i64",
+        "    MAX as usize",
+        "    let n = xs.len();\n    n as usize",
         "```\nThe answer is 42.\n```",
     ],
 )
@@ -212,3 +215,14 @@ def test_an_answer_repeating_the_prompts_use_lines_does_not_collide() -> None:
     lines = program.source.splitlines()
     assert lines.count("use std::collections::HashMap;") == 1  # the answer's; the prompt's went behind a glob
     assert "pub use std::collections::HashMap;" in program.source
+
+
+def test_sentences_around_unfenced_code_are_trimmed_but_not_inside_it() -> None:
+    raw = "Sure! Here is the function:\n\nfn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nIt simply adds them.\n"
+    assert clean_completion(raw, "add").code == "fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n"
+    inside = "    let x = a;\n    This is not code here\n    x + b\n}\n"
+    assert "This is not code here" in clean_completion(inside, "add").code  # the compiler judges it
+    tail = "    let n = xs.len();\n    n as usize"
+    assert clean_completion(tail, "add").code.startswith(tail)  # a tail expression is not a sentence
+    comment = "/*\n Adds the two numbers together.\n*/\nfn add(a: i32, b: i32) -> i32 { a + b }\n"
+    assert clean_completion(comment, "add").code == comment
