@@ -14,6 +14,7 @@ WRONG_ANSWERS = (
     ("HumanEval/13", "    loop {}\n}\n", "never returns"),
     ("HumanEval/23", "    std::process::exit(0)\n}\n", "exits before the tests can report"),
     ("HumanEval/55", "    unimplemented!()\n}\n", "panics"),
+    ("HumanEval/1", "I'm sorry, but I can't write that function.", "no code at all (prose only)"),
     (
         "HumanEval/53",
         "Sure! Here it is:\n```rust\nfn add(x: i64, y: i64) -> i64 {\n    x + y\n}\n```\n",

@@ -166,6 +166,7 @@ def test_demo_wrong_answers_fail_the_way_they_say(tmp_path: Path) -> None:
     verdicts = {r.task_id: (r.passed, r.error_type) for r in judge(wrong, get_human_eval_dataset(), timeout=2)}
     assert verdicts == {
         "HumanEval/0": (False, "assertion_failure"),
+        "HumanEval/1": (False, "no_code"),
         "HumanEval/2": (False, "compile_error"),
         "HumanEval/13": (False, "test_timeout"),
         "HumanEval/23": (False, "early_exit"),
