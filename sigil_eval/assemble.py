@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sigil_eval.completion import clean_completion, defines_fn
 from sigil_eval.records import Problem
+from sigil_eval.rust_items import top_level_items, without_items
 from sigil_eval.rust_lexer import brace_depth, code_mask
 
 PRELUDE_MODULE = "__sigil_prelude"
@@ -71,6 +72,9 @@ def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> 
     prefix = problem.code_prefix
     if cleaned.full_function:
         prefix = _without_signature(prefix, problem.entry_point)
+        # Answers that bring the whole function often bring the prompt's helpers (`is_palindrome`, a `Value`
+        # enum) again: the answer's definition wins, as it does for the entry point, instead of E0428.
+        prefix = without_items(prefix, {item.name for item in top_level_items(cleaned.code)})
     before = head + prefix
     if before and not before.endswith("\n") and cleaned.full_function:
         before += "\n"

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sigil_eval.rust_items import item_start, only_qualifiers_before
 from sigil_eval.rust_lexer import code_mask, matching_brace
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:\n[ \t]*```|\Z)", re.DOTALL)
@@ -32,14 +33,6 @@ _THINK_BLOCK = re.compile(rf"<({_THINK_TAGS})>.*?</\1\s*>", re.DOTALL | re.IGNOR
 _THINK_CLOSE = re.compile(rf"</(?:{_THINK_TAGS})\s*>", re.IGNORECASE)
 _THINK_OPEN = re.compile(rf"<(?:{_THINK_TAGS})>", re.IGNORECASE)
 
-# What may stand before `fn` in an item's head (on masked code, so `extern "C"` reads `extern    `).
-_ITEM_PREFIX = (
-    r"(?:#\s*\[[^\]]*\]\s*)*"  # attributes on the same line
-    r"(?:pub(?:\s*\([^)]*\))?\s+)?"  # pub, pub(crate), pub(in path)
-    r"(?:(?:default|const|async|unsafe|safe)\s+|extern\s+)*"  # qualifiers, in any order rustc would parse
-)
-_ITEM_PREFIX_ONLY = re.compile(rf"[ \t]*{_ITEM_PREFIX}\Z")
-_ATTRIBUTE_OR_DOC_LINE = re.compile(r"[ \t]*(?:#\s*\[.*\]|///.*|//!.*|/\*\*.*\*/)[ \t]*\r?")
 _CFG_TEST_ITEM = re.compile(r"#\s*\[\s*cfg\s*\(\s*test\s*\)\s*\]\s*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+\w+\s*\{")
 
 
@@ -59,9 +52,7 @@ def defines_fn(code: str, name: str) -> re.Match[str] | None:
     """The first top-level definition of `fn name` (any visibility, qualifiers, attributes, generics)."""
     mask = code_mask(code)
     for match in re.finditer(rf"\bfn\s+{re.escape(name)}\s*[<(]", mask):
-        line_start = mask.rfind("\n", 0, match.start()) + 1
-        head = mask[line_start : match.start()]
-        if _ITEM_PREFIX_ONLY.match(head) and _depth(mask[: match.start()]) == 0:
+        if only_qualifiers_before(mask, match.start()) and _depth(mask[: match.start()]) == 0:
             return match
     return None
 
@@ -173,7 +164,7 @@ def _drop_top_level_items(code: str, start_depth: int) -> str:
             return code
         start, open_at = span
         close_at = matching_brace(mask, open_at) if open_at >= 0 else None
-        begin = _item_start(code, mask, start)
+        begin = item_start(code, mask, start)
         if close_at is None:  # cut off inside the item: drop the rest
             return code[:begin]
         code = code[:begin] + code[close_at + 1 :]
@@ -186,17 +177,3 @@ def _first_top_level(mask: str, pattern: re.Pattern[str], start_depth: int) -> t
             open_at = match.end() - 1 if mask[match.end() - 1] == "{" else mask.find("{", match.end())
             return match.start(), open_at
     return None
-
-
-def _item_start(code: str, mask: str, offset: int) -> int:
-    """Where the item whose keyword is at `offset` begins: its line (when only qualifiers precede the keyword),
-    extended upwards over attribute and doc-comment lines."""
-    line_start = mask.rfind("\n", 0, offset) + 1
-    if not _ITEM_PREFIX_ONLY.match(mask[line_start:offset]):
-        return offset
-    while line_start > 0:
-        previous = code.rfind("\n", 0, line_start - 1) + 1
-        if not _ATTRIBUTE_OR_DOC_LINE.fullmatch(code[previous : line_start - 1]):
-            break
-        line_start = previous
-    return line_start

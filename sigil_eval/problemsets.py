@@ -26,6 +26,7 @@ from sigil_eval.assemble import hoist_uses
 from sigil_eval.errors import InputError
 from sigil_eval.jsonl import decode_object, iter_lines
 from sigil_eval.records import Problem, TestStyle
+from sigil_eval.rust_lexer import code_mask
 
 # The `use` lines HumanEval-X's harness puts before every program; seed-shape prompts rely on them silently.
 HUMANEVAL_X_PRELUDE = """\
@@ -68,8 +69,15 @@ _REQUIRED = {
 
 
 def _last_fn_name(code: str) -> str | None:
-    names = re.findall(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)", code)
+    names = re.findall(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)", code_mask(code))
     return names[-1] if names else None
+
+
+def _entry_point(row: dict[str, Any], code: str) -> str | None:
+    """The function the prompt's code opens, which the completion continues; the row's `entry_point` when the code
+    names none. (HumanEvalPack's `entry_point` is the Python name in 9 rows, e.g. `triangle_area` for
+    `fn triangle_area_f64`: what the answer writes and the tests call is the declared one.)"""
+    return _last_fn_name(code) or row.get("entry_point") or None
 
 
 def _test_style(test: str) -> TestStyle:
@@ -96,7 +104,7 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
         if not isinstance(test, str):
             raise ValueError("field 'test' (or 'tests') missing (multipl-e shape)")
         test = re.sub(r"^\s*\}", "", test, count=1)  # upstream closes the prompt's function in the tests
-        entry = row.get("entry_point") or _last_fn_name(row["prompt"])
+        entry = _entry_point(row, row["prompt"])
         if not entry:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the prompt")
         uses, code = hoist_uses(row["prompt"])
@@ -114,7 +122,7 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
         )
     if shape in ("humaneval-x", "humanevalpack"):
         declared_uses, signature = hoist_uses(row["declaration"])
-        entry = row.get("entry_point") or _last_fn_name(signature)
+        entry = _entry_point(row, signature)
         if not entry:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the declaration")
         docstring = row["prompt"] if shape == "humaneval-x" else ""
@@ -151,7 +159,7 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
     return Problem(
         task_id=row["task_id"],
         prompt=row["prompt"],
-        entry_point=row["entry_point"],
+        entry_point=_entry_point(row, code) or row["entry_point"],
         test=row["test"],
         code_prefix=code,
         uses=uses,

