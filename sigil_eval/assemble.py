@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sigil_eval.completion import clean_completion, defines_fn
+from sigil_eval.completion import clean_completion
 from sigil_eval.records import Problem
-from sigil_eval.rust_items import top_level_items, without_items
+from sigil_eval.rust_items import item_start, only_qualifiers_before, top_level_items, without_items
 from sigil_eval.rust_lexer import brace_depth, code_mask
+from sigil_eval.rust_uses import imports_of, without_repeated_imports
 
 PRELUDE_MODULE = "__sigil_prelude"
-USES_MODULE = "__sigil_uses"
 TESTS_MAIN = "__sigil_tests"
 _MAIN_DEF = re.compile(r"\bfn\s+main\s*\(\s*\)")
 
@@ -49,8 +49,8 @@ class Program:
 
 def prelude_block(use_lines: str, module: str = PRELUDE_MODULE) -> str:
     """Imports behind a glob, so a completion's own `use` or item of the same name shadows them instead of
-    colliding (E0252), and the tests' `use super::*;` still sees them. Two such globs naming the same item
-    (the HumanEval-X prelude and a prompt's own `use` lines) do not conflict either."""
+    colliding (E0252), and the tests' `use super::*;` still sees them. (Only for imports the harness adds, not
+    for the prompt's own: see `rust_uses`.)"""
     items = [_public(line) for line in use_lines.splitlines() if line.strip()]
     if not items:
         return ""
@@ -68,18 +68,21 @@ def _public(use_item: str) -> str:
 def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> Program:
     open_braces, _ = brace_depth(code_mask(problem.code_prefix))
     cleaned = clean_completion(raw_completion, problem.entry_point, open_braces)
-    head = (prelude_block(problem.prelude) if prelude else "") + prelude_block(problem.uses, USES_MODULE)
+    head = prelude_block(problem.prelude) if prelude else ""
     prefix = problem.code_prefix
+    answer = cleaned.code
     if cleaned.full_function:
         prefix = _without_signature(prefix, problem.entry_point)
-        # Answers that bring the whole function often bring the prompt's helpers (`is_palindrome`, a `Value`
-        # enum) again: the answer's definition wins, as it does for the entry point, instead of E0428.
-        prefix = without_items(prefix, {item.name for item in top_level_items(cleaned.code)})
+        # Answers that bring the whole function often bring the prompt's `use` lines and helpers
+        # (`is_palindrome`, a `Value` enum) again: a repeat would be E0252/E0428. What the answer repeats
+        # *exactly* is kept once; an item it changes still collides, so it cannot swap out what the tests use.
+        prefix = without_items(prefix, _repeated_items(prefix, answer))
+        answer = without_repeated_imports(answer, imports_of(prefix))
     before = head + prefix
     if before and not before.endswith("\n") and cleaned.full_function:
         before += "\n"
     first = before.count("\n") + 1
-    code = cleaned.code if cleaned.code.endswith("\n") else cleaned.code + "\n"
+    code = answer if answer.endswith("\n") else answer + "\n"
     last = first + code.count("\n") - 1
     head_and_code = before + code + "\n"
     test = problem.test.lstrip("\n")
@@ -93,60 +96,31 @@ def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> 
     )
 
 
+def _repeated_items(prefix: str, answer: str) -> set[str]:
+    """Names of the prompt's top-level items that the answer defines again with the same code (comments and
+    layout aside)."""
+    prompt_items = {item.name: _normalised(prefix[item.start : item.end]) for item in top_level_items(prefix)}
+    return {
+        item.name
+        for item in top_level_items(answer)
+        if prompt_items.get(item.name) == _normalised(answer[item.start : item.end])
+    }
+
+
+def _normalised(item: str) -> str:
+    lines = [line for line in item.splitlines() if not line.strip().startswith("//")]
+    return " ".join(" ".join(lines).split())
+
+
 def _without_signature(prefix: str, entry_point: str) -> str:
-    """Drop the prompt's open signature (and everything after it) when the completion brings the function."""
-    matches = list(_iter_fn(prefix, entry_point))
-    if not matches:
+    """Drop the prompt's open signature — with its qualifiers, attributes and doc comment — and everything after
+    it, when the completion brings the function."""
+    if not entry_point:
         return prefix
-    return prefix[: matches[-1]]
-
-
-def _iter_fn(prefix: str, name: str) -> list[int]:
-    starts: list[int] = []
-    offset = 0
-    while (m := defines_fn(prefix[offset:], name)) is not None:
-        starts.append(offset + m.start())
-        offset += m.end()
-    return starts
-
-
-_USE_ITEM = re.compile(r"(?m)^[ \t]*(?:pub(?:\s*\([^)]*\))?\s+)?use\s+(?!(?:self|super|crate)\b)")
-
-
-def hoist_uses(code: str) -> tuple[str, str]:
-    """Split a problem's top-level `use` items (one per line, whitespace collapsed) from the rest of its code.
-
-    They go behind a glob import (`prelude_block`) rather than staying in the prompt's code: answers that bring
-    the whole function very often repeat the prompt's `use` lines, and two `use` of one name in one module are
-    an error (E0252), while an explicit `use` simply shadows a glob. Relative paths (`self::`, `super::`,
-    `crate::`) stay where they are: they mean something else inside the prelude module."""
-    mask = code_mask(code)
-    uses: list[str] = []
-    kept: list[str] = []
-    position = 0
-    for match in _USE_ITEM.finditer(mask):
-        if match.start() < position or brace_depth(mask[: match.start()])[0] != 0:
-            continue
-        end = _statement_end(mask, match.end())
-        if end is None:
-            break
-        uses.append(" ".join(code[match.start() : end + 1].split()))
-        kept.append(code[position : match.start()])
-        position = end + 1
-        if code.startswith("\n", position):
-            position += 1
-    kept.append(code[position:])
-    return "\n".join(uses), "".join(kept)
-
-
-def _statement_end(mask: str, start: int) -> int | None:
-    """Offset of the `;` ending a `use` item that starts before `start` (braces of a use tree skipped)."""
-    depth = 0
-    for i in range(start, len(mask)):
-        if mask[i] == "{":
-            depth += 1
-        elif mask[i] == "}":
-            depth -= 1
-        elif mask[i] == ";" and depth == 0:
-            return i
-    return None
+    mask = code_mask(prefix)
+    heads = [
+        match.start()
+        for match in re.finditer(rf"\bfn\s+{re.escape(entry_point)}\s*[<(]", mask)
+        if only_qualifiers_before(mask, match.start()) and brace_depth(mask[: match.start()])[0] == 0
+    ]
+    return prefix[: item_start(prefix, mask, heads[-1])] if heads else prefix

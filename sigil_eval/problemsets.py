@@ -8,8 +8,8 @@
 | mceval | task_id, prompt (ends at the signature), test, + instruction or signature | prompt + completion + test |
 | program | task_id, test, no prompt or an empty one | completion (the whole program) + test |
 
-Every shape's own top-level `use` lines are hoisted out of its code behind a glob import (`assemble.hoist_uses`),
-so an answer that repeats them does not collide with them.
+An answer that brings the whole function may repeat the prompt's `use` lines and helpers: what it repeats exactly
+is kept once (`assemble`, `rust_uses`).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from typing import Any
 
 import msgspec
 
-from sigil_eval.assemble import hoist_uses
 from sigil_eval.errors import InputError
 from sigil_eval.jsonl import decode_object, iter_lines
 from sigil_eval.records import Problem, TestStyle
 from sigil_eval.rust_lexer import code_mask
+from sigil_eval.rust_uses import split_uses
 
 # The `use` lines HumanEval-X's harness puts before every program; seed-shape prompts rely on them silently.
 HUMANEVAL_X_PRELUDE = """\
@@ -107,34 +107,30 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
         entry = _entry_point(row, row["prompt"])
         if not entry:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the prompt")
-        uses, code = hoist_uses(row["prompt"])
         return Problem(
             task_id=row["name"],
             prompt=row["prompt"],
             entry_point=entry,
             test=test,
-            code_prefix=code,
-            uses=uses,
+            code_prefix=row["prompt"],
             test_style="main",
             edition=edition,
             shape=shape,
             **optional,
         )
     if shape in ("humaneval-x", "humanevalpack"):
-        declared_uses, signature = hoist_uses(row["declaration"])
+        declared_uses, signature = split_uses(row["declaration"])
         entry = _entry_point(row, signature)
         if not entry:
             raise ValueError("no entry point: field 'entry_point' missing and no `fn` in the declaration")
         docstring = row["prompt"] if shape == "humaneval-x" else ""
-        uses, code = hoist_uses(docstring + signature)
         return Problem(
             task_id=row["task_id"],
             prompt=row["prompt"],
             entry_point=entry,
             test=row["test"],
-            code_prefix=code,
+            code_prefix=docstring + signature,
             prelude=declared_uses,
-            uses=uses,
             test_style=_test_style(row["test"]),
             edition=edition,
             shape=shape,
@@ -155,14 +151,12 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
             shape=shape,
             **optional,
         )
-    uses, code = hoist_uses(row["prompt"])
     return Problem(
         task_id=row["task_id"],
         prompt=row["prompt"],
-        entry_point=_entry_point(row, code) or row["entry_point"],
+        entry_point=_entry_point(row, row["prompt"]) or row["entry_point"],
         test=row["test"],
-        code_prefix=code,
-        uses=uses,
+        code_prefix=row["prompt"],
         prelude=_seed_prelude(row, prelude) if shape == "seed" else "",
         test_style=_test_style(row["test"]),
         edition=edition,

@@ -33,7 +33,6 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
     test: str
     code_prefix: str  # what the completion is appended to; ends with the entry point's open signature
     prelude: str = ""  # `use` lines placed before the program behind a shadowable glob import
-    uses: str = ""  # the problem's own top-level `use` items, hoisted out of `code_prefix` behind a glob too
     test_style: TestStyle = "cfg_test"
     edition: str = "2021"
     canonical_solution: str | None = None

@@ -41,21 +41,17 @@ def test_cutting_items_keeps_everything_else() -> None:
     assert "impl Value" in cut and "const C" in cut and "fn nested" in cut
 
 
-def test_a_whole_function_answer_repeating_the_prompts_helper_replaces_it() -> None:
-    """HumanEval/10-style prompts show a helper before the signature; chat answers bring it again."""
+def test_a_helper_repeated_exactly_is_kept_once_and_a_changed_one_still_collides() -> None:
+    """HumanEval/10-style prompts show a helper before the signature; chat answers bring it again. A copy is
+    harmless; a changed copy could change what the tests compute with (HumanEval/32's tests call `poly`), so it
+    stays a collision, as it is in the prompt's own program."""
+    helper = "fn is_pal(s: &str) -> bool {\n    s.chars().eq(s.chars().rev())\n}\n"
     problem = problem_from_row(
-        {
-            "task_id": "T/10",
-            "prompt": "fn is_pal(s: &str) -> bool {\n    s.chars().eq(s.chars().rev())\n}\n\n"
-            "fn make(s: &str) -> bool {\n",
-            "test": "",
-            "entry_point": "make",
-        },
+        {"task_id": "T/10", "prompt": f"{helper}\nfn make(s: &str) -> bool {{\n", "test": "", "entry_point": "make"},
         prelude=False,
     )
-    answer = (
-        "fn is_pal(s: &str) -> bool {\n    s == s.chars().rev().collect::<String>()\n}\n\n"
-        "fn make(s: &str) -> bool {\n    is_pal(s)\n}\n"
-    )
-    source = assemble(problem, answer).source
-    assert source.count("fn is_pal") == 1 and "collect::<String>()" in source
+    entry = "fn make(s: &str) -> bool {\n    is_pal(s)\n}\n"
+    copied = assemble(problem, "// the helper\n" + helper.replace("    ", "  ") + "\n" + entry).source
+    assert copied.count("fn is_pal") == 1
+    changed = assemble(problem, "fn is_pal(_s: &str) -> bool {\n    true\n}\n\n" + entry).source
+    assert changed.count("fn is_pal") == 2  # E0428 at compile time: the prompt's helper cannot be swapped out
