@@ -47,7 +47,7 @@ class Program:
         return self.with_tests(f"{self.tests[: found.start()]}{visibility}fn {TESTS_MAIN}(){self.tests[found.end() :]}")
 
 
-def prelude_block(use_lines: str, module: str = PRELUDE_MODULE) -> str:
+def prelude_block(use_lines: str) -> str:
     """Imports behind a glob, so a completion's own `use` or item of the same name shadows them instead of
     colliding (E0252), and the tests' `use super::*;` still sees them. (Only for imports the harness adds, not
     for the prompt's own: see `rust_uses`.)"""
@@ -56,8 +56,8 @@ def prelude_block(use_lines: str, module: str = PRELUDE_MODULE) -> str:
         return ""
     body = "\n".join(f"    {item}" for item in items)
     return (
-        f"#[allow(unused_imports, deprecated)]\nmod {module} {{\n{body}\n}}\n"
-        f"#[allow(unused_imports)]\nuse {module}::*;\n"
+        f"#[allow(unused_imports, deprecated)]\nmod {PRELUDE_MODULE} {{\n{body}\n}}\n"
+        f"#[allow(unused_imports)]\nuse {PRELUDE_MODULE}::*;\n"
     )
 
 
