@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sigil_eval.completion import clean_completion
 from sigil_eval.records import Problem
-from sigil_eval.rust_items import item_start, only_qualifiers_before, top_level_items, without_items
+from sigil_eval.rust_items import fn_heads, item_start, top_level_items, without_items
 from sigil_eval.rust_lexer import brace_depth, code_mask
 from sigil_eval.rust_uses import flatten_use, imports_of, without_repeated_imports
 
@@ -61,10 +62,14 @@ def prelude_block(use_lines: str) -> str:
     )
 
 
+@lru_cache(maxsize=4096)
 def _prelude(use_lines: str, tests: str) -> str:
     """The harness's `use` prelude: behind a glob (see `prelude_block`), except the names the tests mention.
     Those are imported explicitly, so an answer cannot shadow what the tests construct and compare with (its
-    own `HashMap` whose `==` always holds); an answer repeating such an import exactly is fine (`rust_uses`)."""
+    own `HashMap` whose `==` always holds); an answer repeating such an import exactly is fine (`rust_uses`).
+    It depends on the problem only, so it is worked out once per problem, not per sample."""
+    if not use_lines.strip():
+        return ""
     mentioned = set(re.findall(r"\b[A-Za-z_]\w*\b", code_mask(tests)))
     explicit: list[str] = []
     behind_glob: list[str] = []
@@ -135,9 +140,5 @@ def _without_signature(prefix: str, entry_point: str) -> str:
     if not entry_point:
         return prefix
     mask = code_mask(prefix)
-    heads = [
-        match.start()
-        for match in re.finditer(rf"\bfn\s+{re.escape(entry_point)}\s*[<(]", mask)
-        if only_qualifiers_before(mask, match.start()) and brace_depth(mask[: match.start()])[0] == 0
-    ]
-    return prefix[: item_start(prefix, mask, heads[-1])] if heads else prefix
+    heads = fn_heads(mask, entry_point)
+    return prefix[: item_start(prefix, mask, heads[-1].start())] if heads else prefix

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sigil_eval.rust_items import item_start, only_qualifiers_before
-from sigil_eval.rust_lexer import code_mask, matching_brace
+from sigil_eval.rust_items import fn_heads, item_start
+from sigil_eval.rust_lexer import code_mask, matching_brace, net_depth
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:\n[ \t]*```|\Z)", re.DOTALL)
 _RUST_LANGS = ("rust", "rs", "")
@@ -49,12 +49,9 @@ def is_main_free(raw_completion: str) -> bool:
 
 
 def defines_fn(code: str, name: str) -> re.Match[str] | None:
-    """The first top-level definition of `fn name` (any visibility, qualifiers, attributes, generics)."""
-    mask = code_mask(code)
-    for match in re.finditer(rf"\bfn\s+{re.escape(name)}\s*[<(]", mask):
-        if only_qualifiers_before(mask, match.start()) and _depth(mask[: match.start()]) == 0:
-            return match
-    return None
+    """The first top-level definition of `fn name` (see `rust_items.fn_heads`)."""
+    heads = fn_heads(code_mask(code), name)
+    return heads[0] if heads else None
 
 
 def strip_thinking(raw: str) -> str:
@@ -98,7 +95,7 @@ def clean_completion(raw: str, entry_point: str, open_braces: int = 1) -> Cleane
     full = not entry_point or defines_fn(code, entry_point) is not None
     start_depth = 0 if full else max(open_braces, 0)
     code = _drop_top_level_items(code, start_depth)
-    depth = start_depth + _depth(code_mask(code))
+    depth = start_depth + net_depth(code_mask(code))
     if depth > 0:
         code = code.rstrip() + "\n" + "}\n" * depth
     return CleanedCompletion(code=code, full_function=full)
@@ -150,10 +147,6 @@ def _is_prose_line(line: str) -> bool:
 
 
 # --- dropping a model's own main and tests -----------------------------------------------------------------------
-def _depth(mask: str) -> int:
-    return mask.count("{") - mask.count("}")
-
-
 def _drop_top_level_items(code: str, start_depth: int) -> str:
     """Remove top-level `fn main` and `#[cfg(test)] mod …` items (with their attributes and doc comments)."""
     main = re.compile(r"\bfn\s+main\s*\(")
@@ -173,7 +166,7 @@ def _drop_top_level_items(code: str, start_depth: int) -> str:
 def _first_top_level(mask: str, pattern: re.Pattern[str], start_depth: int) -> tuple[int, int] | None:
     """(start of the match, offset of the item's opening brace) of the first match at depth 0."""
     for match in pattern.finditer(mask):
-        if start_depth + _depth(mask[: match.start()]) == 0:
+        if start_depth + net_depth(mask, 0, match.start()) == 0:
             open_at = match.end() - 1 if mask[match.end() - 1] == "{" else mask.find("{", match.end())
             return match.start(), open_at
     return None

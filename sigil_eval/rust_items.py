@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sigil_eval.rust_lexer import code_mask
+from sigil_eval.rust_lexer import code_mask, net_depth
 
 # What may stand before an item's keyword (on masked code, so `extern "C"` reads `extern    `).
-ITEM_PREFIX = (
+_ITEM_PREFIX = (
     r"(?:#\s*\[[^\]]*\]\s*)*"  # attributes on the same line
     r"(?:pub(?:\s*\([^)]*\))?\s+)?"  # pub, pub(crate), pub(in path)
     r"(?:(?:default|const|async|unsafe|safe)\s+|extern\s+)*"  # qualifiers, in any order rustc would parse
 )
-_ITEM_PREFIX_ONLY = re.compile(rf"[ \t]*{ITEM_PREFIX}\Z")
+_ITEM_PREFIX_ONLY = re.compile(rf"[ \t]*{_ITEM_PREFIX}\Z")
 _ATTRIBUTE_OR_DOC_LINE = re.compile(r"[ \t]*(?:#\s*\[.*\]|///.*|//!.*|/\*\*.*\*/)[ \t]*\r?")
 _NAMED_ITEM = re.compile(r"\b(fn|struct|enum|union|trait|type|const|static)\s+(?:mut\s+)?(?!fn\b)([A-Za-z_]\w*)")
 _OPEN = "([{"
@@ -38,12 +38,22 @@ def only_qualifiers_before(mask: str, offset: int) -> bool:
     return _ITEM_PREFIX_ONLY.match(mask[line_start:offset]) is not None
 
 
+def fn_heads(mask: str, name: str) -> list[re.Match[str]]:
+    """Every top-level definition of `fn name` in masked code (any visibility, qualifiers, attributes,
+    generics): a `fn name(` or `fn name<` at brace depth 0 with nothing but qualifiers before it on its line."""
+    return [
+        match
+        for match in re.finditer(rf"\bfn\s+{re.escape(name)}\s*[<(]", mask)
+        if only_qualifiers_before(mask, match.start()) and net_depth(mask, 0, match.start()) == 0
+    ]
+
+
 def item_start(code: str, mask: str, offset: int) -> int:
     """Where the item whose keyword is at `offset` begins: its line (when only qualifiers precede the keyword),
     extended upwards over attribute and doc-comment lines."""
-    line_start = mask.rfind("\n", 0, offset) + 1
-    if not _ITEM_PREFIX_ONLY.match(mask[line_start:offset]):
+    if not only_qualifiers_before(mask, offset):
         return offset
+    line_start = mask.rfind("\n", 0, offset) + 1
     while line_start > 0:
         previous = code.rfind("\n", 0, line_start - 1) + 1
         if not _ATTRIBUTE_OR_DOC_LINE.fullmatch(code[previous : line_start - 1]):
@@ -60,11 +70,11 @@ def top_level_items(code: str) -> list[Item]:
     for match in _NAMED_ITEM.finditer(mask):
         if match.start() < position:
             continue  # inside an item already listed
-        depth += _depth_change(mask, position, match.start())
+        depth += net_depth(mask, position, match.start())
         position = match.start()
         if depth != 0 or not only_qualifiers_before(mask, match.start()):
             continue
-        end = _item_end(mask, match.end(), match.group(1))
+        end = item_end(mask, match.end(), at_semicolon=match.group(1) in ("const", "static", "type"))
         if end is None:
             break
         items.append(Item(match.group(1), match.group(2), item_start(code, mask, match.start()), end))
@@ -72,12 +82,10 @@ def top_level_items(code: str) -> list[Item]:
     return items
 
 
-def _depth_change(mask: str, start: int, end: int) -> int:
-    return mask.count("{", start, end) - mask.count("}", start, end)
-
-
-def _item_end(mask: str, start: int, kind: str) -> int | None:
-    """Just past the item's end: the `;` at bracket depth 0, or (for items with a body) the `}` closing it."""
+def item_end(mask: str, start: int, *, at_semicolon: bool) -> int | None:
+    """Just past the end of the item whose head is before `start`: the `;` at bracket depth 0, or, unless
+    `at_semicolon` (`const`, `static`, `type`, `use`: a `{…}` inside them is not their end), the `}` that closes
+    its body. None when it never ends."""
     depth = 0
     for i in range(start, len(mask)):
         c = mask[i]
@@ -85,7 +93,7 @@ def _item_end(mask: str, start: int, kind: str) -> int | None:
             depth += 1
         elif c in _CLOSE:
             depth -= 1
-            if depth == 0 and c == "}" and kind not in ("const", "static", "type"):
+            if depth == 0 and c == "}" and not at_semicolon:
                 return i + 1
             if depth < 0:
                 return None

@@ -68,6 +68,12 @@ def _ident_before(source: str, i: int) -> bool:
     return i > 0 and (source[i - 1].isalnum() or source[i - 1] == "_")
 
 
+def net_depth(mask: str, start: int = 0, end: int | None = None) -> int:
+    """Braces opened minus braces closed in `mask[start:end]` (masked code)."""
+    end = len(mask) if end is None else end
+    return mask.count("{", start, end) - mask.count("}", start, end)
+
+
 def brace_depth(code: str) -> tuple[int, int | None]:
     """Scan masked code; return (final depth, offset where depth first drops below zero or None)."""
     depth = 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sigil_eval.rust_items import item_end
 from sigil_eval.rust_lexer import brace_depth, code_mask
 
 _USE_ITEM = re.compile(r"(?m)^[ \t]*(?:pub(?:\s*\([^)]*\))?\s+)?use\s+")
@@ -44,11 +45,11 @@ def use_items(code: str) -> list[UseItem]:
     for match in _USE_ITEM.finditer(mask):
         if match.start() < position or brace_depth(mask[: match.start()])[0] != 0:
             continue
-        end = _statement_end(mask, match.end())
+        end = item_end(mask, match.end(), at_semicolon=True)
         if end is None:
             break
-        items.append(UseItem(match.start(), end + 1, code[match.start() : end + 1]))
-        position = end + 1
+        items.append(UseItem(match.start(), end, code[match.start() : end]))
+        position = end
     return items
 
 
@@ -142,16 +143,3 @@ def _tree(tokens: list[str], i: int, prefix: list[str], out: list[Import]) -> in
         out.append(Import("::".join(path), name))
         return i
     return -1
-
-
-def _statement_end(mask: str, start: int) -> int | None:
-    """Offset of the `;` ending a `use` item that starts before `start` (braces of a use tree skipped)."""
-    depth = 0
-    for i in range(start, len(mask)):
-        if mask[i] == "{":
-            depth += 1
-        elif mask[i] == "}":
-            depth -= 1
-        elif mask[i] == ";" and depth == 0:
-            return i
-    return None
