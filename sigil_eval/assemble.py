@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from sigil_eval.completion import clean_completion
+from sigil_eval.oracle import compiled_tests
 from sigil_eval.records import Problem
 from sigil_eval.rust_items import fn_heads, item_start, top_level_items, without_items
 from sigil_eval.rust_lexer import brace_depth, code_mask
@@ -70,7 +71,8 @@ def _prelude(use_lines: str, tests: str) -> str:
     It depends on the problem only, so it is worked out once per problem, not per sample."""
     if not use_lines.strip():
         return ""
-    mentioned = set(re.findall(r"\b[A-Za-z_]\w*\b", code_mask(tests)))
+    # a name after `::` is a path segment (`::std::collections::HashMap`): it needs no import
+    mentioned = set(re.findall(r"(?<!:)\b[A-Za-z_]\w*\b", code_mask(tests)))
     explicit: list[str] = []
     behind_glob: list[str] = []
     for line in use_lines.splitlines():
@@ -90,7 +92,8 @@ def _public(use_item: str) -> str:
 def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> Program:
     open_braces, _ = brace_depth(code_mask(problem.code_prefix))
     cleaned = clean_completion(raw_completion, problem.entry_point, open_braces)
-    head = _prelude(problem.prelude, problem.test) if prelude else ""
+    tests = compiled_tests(problem)
+    head = _prelude(problem.prelude, tests) if prelude else ""
     prefix = problem.code_prefix
     answer = cleaned.code
     if cleaned.full_function:
@@ -107,7 +110,7 @@ def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> 
     code = answer if answer.endswith("\n") else answer + "\n"
     last = first + code.count("\n") - 1
     head_and_code = before + code + "\n"
-    test = problem.test.lstrip("\n")
+    test = tests.lstrip("\n")
     source = head_and_code + test + ("" if test.endswith("\n") else "\n")
     return Program(
         source=source,

@@ -22,9 +22,10 @@ from typing import Any
 
 import msgspec
 
+from sigil_eval import oracle
 from sigil_eval.errors import InputError
 from sigil_eval.jsonl import decode_object, iter_lines
-from sigil_eval.records import Problem, TestStyle
+from sigil_eval.records import Case, Problem, TestStyle
 from sigil_eval.rust_lexer import code_mask
 from sigil_eval.rust_uses import split_uses
 
@@ -86,6 +87,28 @@ def _test_style(test: str) -> TestStyle:
 
 def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
     """Normalise one row; raises ValueError naming the missing or mistyped field."""
+    problem = _problem_of_shape(row, prelude=prelude)
+    if "cases" not in row:
+        return problem
+    return msgspec.structs.replace(problem, test_style="cfg_test", **_cases(row))
+
+
+def _cases(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's recorded (arguments, result) pairs: `cases` [{call, expected}…] and the `result_type`."""
+    text = row.get("result_type")
+    if not isinstance(text, str):
+        raise ValueError("field 'result_type' missing or not a string (needed with 'cases')")
+    try:
+        oracle.result_type(text)
+        cases = msgspec.convert(row["cases"], tuple[Case, ...])
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"field 'cases': {exc}") from None
+    if not cases:
+        raise ValueError("field 'cases' is empty")
+    return {"cases": cases, "result_type": text}
+
+
+def _problem_of_shape(row: dict[str, Any], *, prelude: bool) -> Problem:
     shape = detect_shape(row)
     if shape is None:
         keys = ", ".join(sorted(row)) or "none"

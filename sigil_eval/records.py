@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -24,6 +24,13 @@ ERROR_TYPES = (
 )
 
 
+class Case(msgspec.Struct, frozen=True, kw_only=True):
+    """One recorded test: the entry point called with literal arguments, and the value it must return."""
+
+    call: str  # a Rust expression, e.g. `add(2, 3)`
+    expected: Any  # JSON, in the form `sigil_eval.oracle.canonical` gives
+
+
 class Problem(msgspec.Struct, frozen=True, kw_only=True):
     """A problem normalised from any supported shape (see `sigil_eval.problemsets`)."""
 
@@ -38,6 +45,10 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
     canonical_solution: str | None = None
     buggy_solution: str | None = None
     shape: str = ""
+    # recorded (arguments, result) pairs: when present, these are the tests, judged out of process (`oracle`);
+    # `test` is then only what tools that judge in process run
+    cases: tuple[Case, ...] = ()
+    result_type: str = ""
 
 
 class Sample(msgspec.Struct, kw_only=True):
@@ -64,6 +75,15 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     main_free: bool = True
     passed: bool = False
     result: str = ""
+    # which path judged it: "batch", "isolated" (isolated mode), "isolated: <why>" (batched mode sent it alone),
+    # "cache" (a verdict of an earlier run); empty when nothing was compiled (policy, no code)
+    judged_by: str = ""
+
+
+# The fields of a Result both judging paths must agree on, sample by sample (what `--verify-fraction` checks).
+# The others are the sample's own, measurements (timings) or path-specific diagnostics (stderr, the reason
+# text in `result`, `judged_by`).
+AGREED_FIELDS = ("passed", "error_type", "compile_ok", "test_ok", "clippy_ok", "binary_size_bytes", "main_free")
 
 
 class Rejection(msgspec.Struct, kw_only=True):

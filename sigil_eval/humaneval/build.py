@@ -11,19 +11,20 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sigil_eval import oracle
 from sigil_eval.cargo_cache.warm import default_cache_root
 from sigil_eval.errors import InfraError
 from sigil_eval.files import write_atomically
 from sigil_eval.humaneval import record, render, rust_types, signatures
 from sigil_eval.humaneval.record import record_calls
-from sigil_eval.humaneval.render import doc_comment, parse_signature, python_docstring, test_module
+from sigil_eval.humaneval.render import Signature, doc_comment, parse_signature, python_docstring, test_module
 from sigil_eval.humaneval.signatures import SPECS
 from sigil_eval.humaneval.source import PACKAGE_VERSION, humaneval_jsonl_gz
 
 SET_NAME = "humaneval-rust"
 SET_VERSION = "1"
 REFERENCE = Path(__file__).with_name("reference.rs")
-_OWN_INPUTS = (record, render, rust_types, signatures)
+_OWN_INPUTS = (record, render, rust_types, signatures, oracle)
 
 
 def source_rows(cache_root: Path | None = None) -> tuple[str, bytes]:
@@ -60,7 +61,7 @@ def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str) -> dic
     doc = doc_comment(docstring, row["entry_point"], signature, spec.note, adapt=spec.adapt)
     helpers = (spec.helpers + "\n") if spec.helpers else ""
     prompt = spec.uses + ("\n" if spec.uses else "") + helpers + doc + signature.text + " {\n"
-    return {
+    built = {
         "task_id": row["task_id"],
         "prompt": prompt,
         "entry_point": signature.name,
@@ -68,6 +69,22 @@ def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str) -> dic
         "test": test_module(signature, calls, spec.property_check),
         "prelude": "",
     }
+    return built | _recorded_cases(signature, calls, spec)
+
+
+def _recorded_cases(signature: Signature, calls: list[record.Call], spec: signatures.Spec) -> dict[str, Any]:
+    """The calls as oracle cases (judged out of process), unless the check is a property of the result or
+    the result type is one the oracle cannot carry (the `Value` enum): those keep their in-process test."""
+    if spec.property_check is not None:
+        return {}
+    try:
+        oracle.result_type(str(signature.result))
+        cases = [
+            {"call": signature.call(c.args), "expected": oracle.canonical(c.result, signature.result)} for c in calls
+        ]
+    except ValueError:
+        return {}
+    return {"cases": cases, "result_type": str(signature.result)}
 
 
 def encode_rows(rows: list[dict[str, Any]]) -> bytes:

@@ -4,6 +4,8 @@ A sample's file is exactly its isolated program, except that its tests are made 
 for `#[cfg(test)]` tests the `#[test]` attributes go (rustc drops such functions without `--test`) and the
 test functions and their modules become `pub(crate)`; for `fn main` tests, that main is renamed. Lines before
 the tests are untouched, so diagnostics and clippy lines map one to one onto the isolated program.
+The oracle (`oracle.rs`, for problems judged out of process) is a module of the root, where no sample's
+module can reach or shadow it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sigil_eval.assemble import TESTS_MAIN, Program
+from sigil_eval.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, place
 from sigil_eval.rust_lexer import code_mask
 
 HARNESS = Path(__file__).with_name("harness.rs")
@@ -29,6 +32,7 @@ class BatchModule:
     text: str
     tests: tuple[str, ...]  # paths of the test functions, relative to the sample's module
     main_style: bool
+    oracle: bool = False  # its tests record values for the evaluator to compare (see `oracle`)
 
 
 def expose_libtest_tests(tests: str, wrapper: str) -> tuple[str, tuple[str, ...]] | None:
@@ -70,12 +74,12 @@ def batch_module(program: Program, style: str, wrapper: str) -> BatchModule | No
     if style == "main":
         renamed = program.rename_tests_main("pub(crate) ")
         return None if renamed is None else BatchModule(renamed.source, (TESTS_MAIN,), True)
-    exposed = expose_libtest_tests(program.tests, wrapper)
+    exposed = expose_libtest_tests(place(program.tests, f"crate::{ORACLE_MODULE}"), wrapper)
     if exposed is None:
         return None
     tests, paths = exposed
     wrapped = f"pub(crate) mod {wrapper} {{\n#[allow(unused_imports)]\nuse super::*;\n{tests}\n}}\n"
-    return BatchModule(program.with_tests(wrapped).source, paths, False)
+    return BatchModule(program.with_tests(wrapped).source, paths, False, oracle=PATH_PLACEHOLDER in program.tests)
 
 
 def module_name(position: int) -> str:
@@ -86,12 +90,15 @@ def root_source(members: list[tuple[int, int, BatchModule]]) -> str:
     """members: (position in the batch, sample index, module)."""
     lines = [f"mod {module_name(pos)};" for pos, _, _ in members]
     lines.append(f"mod {HARNESS_MODULE};")
+    lines.append(f"mod {ORACLE_MODULE};")
     lines.append("fn main() {")
     lines.append(f"    {HARNESS_MODULE}::run(&[")
     for pos, index, module in members:
         tests = ", ".join(f'("{path}", {module_name(pos)}::{path})' for path in module.tests)
         style = "true" if module.main_style else "false"
-        lines.append(f"        {HARNESS_MODULE}::Entry {{ index: {index}, main_style: {style}, tests: &[{tests}] }},")
+        oracle = "true" if module.oracle else "false"
+        fields = f"index: {index}, main_style: {style}, oracle: {oracle}, tests: &[{tests}]"
+        lines.append(f"        {HARNESS_MODULE}::Entry {{ {fields} }},")
     lines.append("    ]);")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -102,7 +109,7 @@ def member_at_root_line(line: int, members: list[tuple[int, int, BatchModule]]) 
     count = len(members)
     if 1 <= line <= count:
         return line - 1  # its `mod sN;`
-    first_entry = count + 4
+    first_entry = count + 5
     if first_entry <= line < first_entry + count:
         return line - first_entry
     return None

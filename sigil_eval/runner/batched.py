@@ -3,7 +3,7 @@
 compile ─ errors attributed by primary-span file ─▶ those samples are compile errors; rebuild the rest
         ─ error in the generated root ─▶ that sample goes isolated
         ─ nothing attributable (ICE, link error, OOM) ─▶ split in halves; a singleton goes isolated
-        ─ timeout ─▶ every member goes isolated (cheaper than paying the budget at each bisection level)
+        ─ timeout (a tight budget, see `batch_compile_budget`) ─▶ split in halves; a singleton goes isolated
 run     ─ one forked child per sample (see harness.rs) ─▶ one record per sample; a missing one goes isolated
 """
 
@@ -18,6 +18,7 @@ from pathlib import Path
 from sigil_eval.assemble import Program
 from sigil_eval.errors import InfraError
 from sigil_eval.options import wall_backstop
+from sigil_eval.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.batch_source import (
     HARNESS,
@@ -32,14 +33,17 @@ from sigil_eval.runner.compile import run_compiler
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics
 from sigil_eval.runner.process import ProcessOutcome, run_limited
-from sigil_eval.runner.results import finish
+from sigil_eval.runner.results import finish, stable_stderr
 from sigil_eval.runner.sandbox import RUN_UID_BASE, Limits
-from sigil_eval.runner.verdict import judge_child
+from sigil_eval.runner.seal import seal_job_dir
+from sigil_eval.runner.verdict import judge_child, judge_values
 
 ROOT_NAME = "main.rs"
 BINARY_NAME = "prog"
 CHILDREN_PER_HARNESS = 2
 CHILD_OUTPUT_CAP = 8 * 1024
+BATCH_BUDGET_BASE = 2.0  # CPU seconds
+BATCH_BUDGET_PER_MEMBER = 0.05
 
 
 @dataclass(slots=True)
@@ -59,11 +63,12 @@ class BatchItem:
 @dataclass(slots=True)
 class BatchOutcome:
     results: list[Result] = field(default_factory=list)
-    isolate: list[BatchItem] = field(default_factory=list)
+    isolate: list[tuple[BatchItem, str]] = field(default_factory=list)  # and why the batch could not judge it
 
 
 def _finish(item: BatchItem, error_type: str | None, reason: str, stderr: str = "") -> Result:
     item.result.compile_time_ms = round(item.compile_ms, 3)
+    item.result.judged_by = "batch"
     return finish(item.result, error_type, reason, stderr)
 
 
@@ -94,9 +99,7 @@ async def _compile(
         "-o",
         BINARY_NAME,
     ]
-    # CPU time, so load does not matter: one sample's budget plus a generous 0.25 s per member (a member
-    # costs ~15 ms when all is well)
-    budget = ctx.options.compile_budget + 0.25 * (len(members) - 1)
+    budget = batch_compile_budget(ctx.options.compile_budget, len(members))
     return await run_compiler(
         job_dir,
         args,
@@ -107,6 +110,14 @@ async def _compile(
         file_size=1 << 30,
         output_cap=32 << 20,
     )
+
+
+def batch_compile_budget(sample_budget: float, members: int) -> float:
+    """CPU seconds for compiling a batch: a clean member costs ~15 ms (20 with clippy), so a few times that,
+    plus the compiler's fixed cost, is plenty. Tight on purpose: a batch that runs out is bisected, each half
+    under its own budget, and only a member that runs out alone goes to the isolated path, where it gets the
+    whole per-sample budget. One slow sample then costs a few short compiles, not its batch going isolated."""
+    return min(sample_budget, BATCH_BUDGET_BASE) + BATCH_BUDGET_PER_MEMBER * members
 
 
 def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict[int, Diagnostics], set[int]]:
@@ -149,6 +160,7 @@ async def run_batch(items: list[BatchItem], ctx: JobContext, slot: int) -> Batch
         job_dir = ctx.scratch_root / f"b{slot}-{secrets.token_hex(4)}"
         job_dir.mkdir(mode=0o755)
         shutil.copyfile(HARNESS, job_dir / f"{HARNESS_MODULE}.rs")
+        shutil.copyfile(ORACLE_RS, job_dir / f"{ORACLE_MODULE}.rs")
         try:
             await _judge_group(group, job_dir, ctx, slot, outcome, groups)
         finally:
@@ -177,14 +189,11 @@ async def _judge_group(
             return
         if not timed_out and (failure := diagnostics.environmental_failure()):
             raise InfraError(failure)
-        if timed_out:
-            # bisecting would pay the budget again at every level; compiling each member alone costs less
-            outcome.isolate.extend(group)
-            return
-        per_member, isolate = _attribute(diagnostics, group)
+        per_member, isolate = ({}, set()) if timed_out else _attribute(diagnostics, group)
         if not per_member and not isolate:
             if len(group) == 1:
-                outcome.isolate.extend(group)
+                why = "compile timeout in its batch" if timed_out else "unattributable compile failure"
+                outcome.isolate.append((group[0], why))
             else:
                 middle = len(group) // 2
                 groups.extend([group[:middle], group[middle:]])
@@ -192,7 +201,7 @@ async def _judge_group(
         keep: list[BatchItem] = []
         for position, item in enumerate(group):
             if position in isolate:
-                outcome.isolate.append(item)
+                outcome.isolate.append((item, "compile error the batch cannot attribute"))
             elif position in per_member:
                 item.result.compile_ok = False
                 item.result.clippy_ok = False if with_clippy else None
@@ -211,8 +220,7 @@ async def _run_harness(
     clippy_diagnostics: Diagnostics | None,
     outcome: BatchOutcome,
 ) -> None:
-    binary = job_dir / BINARY_NAME
-    binary.chmod(0o755)
+    binary = seal_job_dir(job_dir, BINARY_NAME, keep_sources=ctx.options.keep_scratch)
     budget = ctx.options.run_budget
     uid_base = RUN_UID_BASE + 1000 + slot * 64 if ctx.sandbox.setpriv is not None else 0
     child_wall = wall_backstop(budget)
@@ -226,6 +234,7 @@ async def _run_harness(
         str(ctx.options.run_processes),
         str(16 << 20),
         str(CHILD_OUTPUT_CAP),
+        str(VALUES_CAP),
     ]
     rounds = -(-len(group) // CHILDREN_PER_HARNESS)
     limits = Limits(cpu_seconds=600, address_space=ctx.options.run_memory, file_size=16 << 20)
@@ -246,7 +255,7 @@ async def _run_harness(
     for position, item in enumerate(group):
         record = records.get(item.index)
         if record is None:
-            outcome.isolate.append(item)  # the harness itself failed before judging this sample
+            outcome.isolate.append((item, "no record from the batch harness"))
             continue
         if record.get("report") == [2**64 - 1, 2**64 - 1]:
             raise InfraError("the batch harness cannot switch to its unprivileged uid", error_type="infra_sandbox")
@@ -258,10 +267,13 @@ async def _run_harness(
             result.clippy_ok = not clippy_diagnostics.clippy_lints_within(f"{module_name(position)}.rs", first, last)
         result.run_time_ms = float(record.get("wall_ms", 0))  # type: ignore[arg-type]
         verdict = judge_child(record, item.module.main_style, budget)
+        if verdict.passed and item.problem.cases:
+            values = bytes.fromhex(str(record.get("values", "")))
+            verdict = judge_values(item.problem, values, int(record.get("values_bytes", 0)))  # type: ignore[call-overload]
         result.test_ok = verdict.passed
         stderr = ""
         if not verdict.passed:
-            stderr = bytes.fromhex(str(record.get("output", ""))).decode("utf-8", errors="replace")[-8000:]
+            stderr = stable_stderr(bytes.fromhex(str(record.get("output", ""))).decode("utf-8", errors="replace"))
         error_type = verdict.error_type
         if verdict.passed and ctx.options.clippy == "required":
             if result.clippy_ok is None:

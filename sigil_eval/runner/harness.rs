@@ -2,7 +2,8 @@
 //! One forked child per sample: own process group, own uid (when started as root), rlimits, an alarm
 //! backstop, stdin from /dev/null, stdout+stderr to a pipe the parent drains, every other fd closed.
 //! The child reports `token passed failed` over a private pipe and `_exit(0)`s; the parent prints one
-//! line per sample on its own stdout, which no child can reach.
+//! line per sample on its own stdout, which no child can reach. Oracle tests (see `oracle.rs`) write the
+//! values they got over a third pipe (their stdin), forwarded hex-encoded in the sample's line.
 #![allow(dead_code, unused_unsafe)]
 
 use std::io::Write;
@@ -13,6 +14,7 @@ pub type TestFn = fn();
 pub struct Entry {
     pub index: usize,
     pub main_style: bool,
+    pub oracle: bool, // its tests record values (oracle.rs): stdin is then the write end of the values pipe
     pub tests: &'static [(&'static str, TestFn)],
 }
 
@@ -25,6 +27,7 @@ struct Config {
     nproc: u64,
     file_size: u64,
     output_cap: usize,
+    values_cap: usize,
 }
 
 fn config() -> Config {
@@ -38,6 +41,7 @@ fn config() -> Config {
         nproc: a[5],
         file_size: a[6],
         output_cap: a[7] as usize,
+        values_cap: a[8] as usize,
     }
 }
 
@@ -46,11 +50,14 @@ struct Running {
     pid: libc::pid_t,
     report: libc::c_int,
     output: libc::c_int,
+    values: libc::c_int,
     started: Instant,
     token: u64,
     report_buf: Vec<u8>,
     out_buf: Vec<u8>,
     out_total: usize,
+    values_buf: Vec<u8>,
+    values_total: usize,
     status: Option<libc::c_int>,
     killed: bool,
     uid_slot: u32,
@@ -75,16 +82,15 @@ fn set_limit(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) {
     }
 }
 
-fn child(entry: &Entry, cfg: &Config, report_w: libc::c_int, out_w: libc::c_int, uid: u32, tok: u64) -> ! {
+fn child(entry: &Entry, cfg: &Config, report_w: libc::c_int, out_w: libc::c_int, values_w: libc::c_int, uid: u32, tok: u64) -> ! {
     unsafe {
         libc::setpgid(0, 0);
         let null = libc::open(b"/dev/null\0".as_ptr() as *const libc::c_char, libc::O_RDWR);
-        libc::dup2(null, 0);
+        libc::dup2(if entry.oracle { values_w } else { null }, 0);
         libc::dup2(out_w, 1);
         libc::dup2(out_w, 2);
-        let keep = report_w;
         for fd in 3..1024 {
-            if fd != keep {
+            if fd != report_w {
                 libc::close(fd);
             }
         }
@@ -141,20 +147,23 @@ fn pipe() -> (libc::c_int, libc::c_int) {
 fn spawn(entries: &[Entry], at: usize, cfg: &Config, uid_slot: u32) -> Running {
     let (report_r, report_w) = pipe();
     let (out_r, out_w) = pipe();
+    let (values_r, values_w) = pipe();
     let tok = token();
     let uid = if cfg.uid_base == 0 { 0 } else { cfg.uid_base + uid_slot };
     let pid = unsafe { libc::fork() };
     if pid == 0 {
         // report_w keeps O_CLOEXEC: a program the sample starts (Command) does not inherit the report pipe
-        child(&entries[at], cfg, report_w, out_w, uid, tok);
+        child(&entries[at], cfg, report_w, out_w, values_w, uid, tok);
     }
     unsafe {
         libc::close(report_w);
         libc::close(out_w);
+        libc::close(values_w);
     }
     Running {
-        entry: at, pid, report: report_r, output: out_r, started: Instant::now(), token: tok,
-        report_buf: Vec::new(), out_buf: Vec::new(), out_total: 0, status: None, killed: false, uid_slot,
+        entry: at, pid, report: report_r, output: out_r, values: values_r, started: Instant::now(), token: tok,
+        report_buf: Vec::new(), out_buf: Vec::new(), out_total: 0, values_buf: Vec::new(), values_total: 0,
+        status: None, killed: false, uid_slot,
     }
 }
 
@@ -181,10 +190,12 @@ fn finish(r: &mut Running, entries: &[Entry], cfg: &Config) {
     let mut ignored = 0usize;
     drain(r.report, &mut r.report_buf, 24, &mut ignored);
     drain(r.output, &mut r.out_buf, cfg.output_cap, &mut r.out_total);
+    drain(r.values, &mut r.values_buf, cfg.values_cap, &mut r.values_total);
     unsafe {
         libc::killpg(r.pid, libc::SIGKILL); // leftovers of the child's group (forked helpers, threads)
         libc::close(r.report);
         libc::close(r.output);
+        libc::close(r.values);
     }
     let status = r.status.unwrap_or(0);
     let (exited, code, signal) = unsafe {
@@ -197,9 +208,9 @@ fn finish(r: &mut Running, entries: &[Entry], cfg: &Config) {
         report = format!("[{},{}]", passed, failed);
     }
     let line = format!(
-        "SIGIL {{\"index\":{},\"exited\":{},\"code\":{},\"signal\":{},\"killed\":{},\"report\":{},\"wall_ms\":{},\"output_bytes\":{},\"output\":\"{}\"}}\n",
+        "SIGIL {{\"index\":{},\"exited\":{},\"code\":{},\"signal\":{},\"killed\":{},\"report\":{},\"wall_ms\":{},\"output_bytes\":{},\"output\":\"{}\",\"values_bytes\":{},\"values\":\"{}\"}}\n",
         entries[r.entry].index, exited, code, signal, r.killed, report,
-        r.started.elapsed().as_millis(), r.out_total, hex(&r.out_buf)
+        r.started.elapsed().as_millis(), r.out_total, hex(&r.out_buf), r.values_total, hex(&r.values_buf)
     );
     let out = std::io::stdout();
     let mut lock = out.lock();
@@ -226,6 +237,7 @@ pub fn run(entries: &[Entry]) {
         for r in &running {
             polls.push(libc::pollfd { fd: r.report, events: libc::POLLIN, revents: 0 });
             polls.push(libc::pollfd { fd: r.output, events: libc::POLLIN, revents: 0 });
+            polls.push(libc::pollfd { fd: r.values, events: libc::POLLIN, revents: 0 });
         }
         unsafe {
             libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, 20);
@@ -236,6 +248,7 @@ pub fn run(entries: &[Entry]) {
             let mut ignored = 0usize;
             drain(r.report, &mut r.report_buf, 24, &mut ignored);
             drain(r.output, &mut r.out_buf, cfg.output_cap, &mut r.out_total);
+            drain(r.values, &mut r.values_buf, cfg.values_cap, &mut r.values_total);
             let mut status = 0;
             let waited = unsafe { libc::waitpid(r.pid, &mut status, libc::WNOHANG) };
             if waited == r.pid {

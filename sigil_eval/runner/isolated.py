@@ -10,14 +10,16 @@ from pathlib import Path
 
 from sigil_eval.assemble import TESTS_MAIN, Program
 from sigil_eval.options import wall_backstop
+from sigil_eval.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, VALUES_CAP, inline_module, place
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.process import run_limited
-from sigil_eval.runner.results import finish
+from sigil_eval.runner.results import finish, stable_stderr
 from sigil_eval.runner.sandbox import Limits
-from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main
+from sigil_eval.runner.seal import seal_job_dir
+from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main, judge_values
 
 # libtest streams test output instead of holding it in memory, as the batch harness does: a sample printing
 # gigabytes then costs time in both modes, not an allocation failure in one of them
@@ -35,8 +37,12 @@ def with_sentinel(program: Program, sentinel: str) -> Program:
 
 def in_nonce_module(program: Program, module: str) -> Program:
     """For libtest: put the tests in a module with an unguessable name. libtest then prints
-    `test <module>::… ... ok` per passing test, which a sample printing a fake summary cannot know."""
-    return program.with_tests(f"mod {module} {{\n#[allow(unused_imports)]\nuse super::*;\n{program.tests}\n}}\n")
+    `test <module>::… ... ok` per passing test, which a sample printing a fake summary cannot know. Oracle
+    tests get the oracle beside them, where no sample item can reach it."""
+    tests = program.tests
+    if PATH_PLACEHOLDER in tests:
+        tests = place(tests, f"crate::{module}::{ORACLE_MODULE}") + inline_module(ORACLE_MODULE)
+    return program.with_tests(f"mod {module} {{\n#[allow(unused_imports)]\nuse super::*;\n{tests}\n}}\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +52,7 @@ class IsolatedItem:
     problem: Problem
     program: Program
     result: Result
+    why: str = ""  # batched mode: why this sample is judged alone
 
     @property
     def index(self) -> int:
@@ -54,6 +61,7 @@ class IsolatedItem:
 
 async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> Result:
     problem, program, result = item.problem, item.program, item.result
+    result.judged_by = f"isolated: {item.why}" if item.why else "isolated"
     nonce = f"sigil_{secrets.token_hex(8)}"
     program = with_sentinel(program, nonce) if problem.test_style == "main" else in_nonce_module(program, nonce)
     job_dir = ctx.scratch_root / f"s{item.index}-{secrets.token_hex(4)}"
@@ -86,8 +94,22 @@ async def _compile_and_run(
         return finish(result, "compile_error", built.diagnostics.summary(), built.diagnostics.rendered_errors())
     binary = job_dir / BINARY_NAME
     result.binary_size_bytes = (await own_code_sizes(binary, ISOLATED_OWNER)).get("sample", 0)
-    os.chmod(binary, 0o755)
-    verdict = await _run(binary, problem, nonce, job_dir, slot, ctx, result)
+    seal_job_dir(job_dir, BINARY_NAME, keep_sources=ctx.options.keep_scratch)
+    if not problem.cases:
+        verdict = await _run(binary, problem, nonce, job_dir, slot, ctx, result)
+    else:
+        # the oracle's channel: the test binary's stdin, write-only, on a file only root may open (see oracle.rs)
+        values = job_dir.with_name(job_dir.name + ".values")
+        channel = os.open(values, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        try:
+            verdict = await _run(binary, problem, nonce, job_dir, slot, ctx, result, stdin=channel)
+        finally:
+            os.close(channel)
+        try:
+            if verdict.passed:
+                verdict = judge_values(problem, *_read_values(values))
+        finally:
+            values.unlink()
     result.test_ok = verdict.passed
     if not verdict.passed:
         return finish(result, verdict.error_type or "runtime_error", verdict.reason, result.stderr)
@@ -99,6 +121,11 @@ async def _compile_and_run(
     return finish(result, None)
 
 
+def _read_values(path: Path) -> tuple[bytes, int]:
+    with path.open("rb") as channel:
+        return channel.read(VALUES_CAP), path.stat().st_size
+
+
 def _clippy_verdict(built: CompileOutcome, program: Program) -> bool | None:
     if built.timed_out:
         return None
@@ -107,7 +134,14 @@ def _clippy_verdict(built: CompileOutcome, program: Program) -> bool | None:
 
 
 async def _run(
-    binary: Path, problem: Problem, nonce: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
+    binary: Path,
+    problem: Problem,
+    nonce: str,
+    job_dir: Path,
+    slot: int,
+    ctx: JobContext,
+    result: Result,
+    stdin: int | None = None,
 ) -> Verdict:
     budget = ctx.options.run_budget
     limits = Limits(
@@ -123,6 +157,7 @@ async def _run(
         wall_timeout=wall_backstop(budget),
         output_cap=ctx.options.output_cap,
         signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
+        stdin=stdin,
     )
     result.run_time_ms = round(outcome.wall_ms, 3)
     verdict = (
@@ -132,5 +167,5 @@ async def _run(
     )
     if not verdict.passed:
         text = (outcome.stdout + b"\n" + outcome.stderr).decode("utf-8", errors="replace").strip()
-        result.stderr = text[-8000:]
+        result.stderr = stable_stderr(text)
     return verdict

@@ -92,8 +92,10 @@ async def run_limited(
     wall_timeout: float,
     output_cap: int = 64 * 1024,
     signal_in_exit_code: bool = False,
+    stdin: int | None = None,
 ) -> ProcessOutcome:
-    """Run `argv` in a new session with stdin closed; kill its process group after `wall_timeout` seconds.
+    """Run `argv` in a new session with stdin from /dev/null (or the file descriptor `stdin`); kill its process
+    group after `wall_timeout` seconds.
 
     `signal_in_exit_code`: the wrapper (firejail) reports a child killed by signal N as exit code 128+N.
     """
@@ -103,7 +105,7 @@ async def run_limited(
         list(argv),
         cwd=cwd,
         env=dict(env),
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if stdin is None else stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 from sigil_eval.completion import clean_completion, is_main_free
 from sigil_eval.policy import policy_violation
 from sigil_eval.records import Problem, Result, Sample
+
+_NONCE_MODULE = re.compile(r"\bsigil_[0-9a-f]{16}::")
+_BATCH_FILE = re.compile(r"\bs\d+\.rs:(?=\d)")
+_THREAD_ID = re.compile(r"(thread '[^'\n]*') \(\d+\) panicked")
+
+
+def stable_stderr(text: str, keep: int = 8000) -> str:
+    """The tail of a test run's output as the user reads it, the same in both paths and in every run: without
+    the run's nonce module, the batch's module file named as the sample's program (`src.rs`, as compile errors
+    are), without thread ids (which count the threads a process started before)."""
+    text = _NONCE_MODULE.sub("", text)
+    text = _BATCH_FILE.sub("src.rs:", text)
+    return _THREAD_ID.sub(r"\1 panicked", text)[-keep:]
 
 
 def base_result(sample: Sample, index: int) -> Result:

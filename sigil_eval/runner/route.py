@@ -32,6 +32,9 @@ _PROGRAM_CONSTRUCTS = [
 _COMPLETION_CONSTRUCTS = [
     ("super path", r"\bsuper\b"),
     ("own test attribute", r"#\s*\[\s*test\b"),
+    # raw pointers can read the whole process: in a batch that is every other sample's code and literals
+    # (alone, only its own), so `unsafe` would make a verdict depend on the neighbours
+    ("unsafe code", r"\bunsafe\b"),
 ]
 _PROGRAM_PATTERNS = [(label, re.compile(p)) for label, p in _PROGRAM_CONSTRUCTS]
 _COMPLETION_PATTERNS = [(label, re.compile(p)) for label, p in _COMPLETION_CONSTRUCTS]

@@ -5,6 +5,10 @@ view of the system, the job's scratch dir as the only writable and the only visi
 directories hidden except the toolchain and the dependency rlibs, secrets blacklisted, a cleared environment.
 The compiler runs inside too (`include_str!("/etc/shadow")` must fail). Test binaries additionally drop to an
 unprivileged uid of their own (setpriv), so they cannot read anything root-only and RLIMIT_NPROC applies.
+
+A running sample sees less than its compiler: no toolchain, and of the root filesystem only the system
+directories (`RUN_VISIBLE_TOP`); everything else (the user's project, home directories, `/usr/local` with the
+installed evaluator, caches holding problem sets) is hidden, so it cannot read the tests it is judged by.
 Limits are rlimits set by `prlimit`: CPU time first, the wall clock in Python is only a backstop.
 """
 
@@ -22,6 +26,11 @@ from sigil_eval.errors import InfraError
 SandboxKind = Literal["firejail", "none"]
 SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh", "/root/.ssh")
 PRIVATE_TMPFS = ("/tmp", "/var/tmp", "/dev/shm")
+# top-level directories a running test binary may see (it is dynamically linked against libc, nothing else)
+RUN_VISIBLE_TOP = frozenset(
+    {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "dev", "proc", "sys", "run", "tmp"}
+)
+RUN_HIDDEN = ("/usr/local",)
 RUN_UID_BASE = 61000  # each worker slot runs its test binaries as uid RUN_UID_BASE + slot
 
 
@@ -59,7 +68,7 @@ class Sandbox:
     def reports_signal_as_exit_code(self) -> bool:
         return self.kind == "firejail"
 
-    def _jail(self, scratch: Path, caps: list[str]) -> list[str]:
+    def _jail(self, scratch: Path, caps: list[str], *, running: bool = False) -> list[str]:
         if self.kind == "none":
             return []
         assert self.firejail is not None
@@ -81,8 +90,12 @@ class Sandbox:
             *(f"--read-only={path}" for path in PRIVATE_TMPFS),
             f"--read-write={scratch}",
         ]
-        args += [f"--whitelist={path}" for path in self.visible]
-        args += [f"--blacklist={path}" for path in (*SECRETS, *self._other_homes()) if Path(path).exists()]
+        if running:
+            hidden = [*SECRETS, *_hidden_from_runs(scratch)]
+        else:
+            args += [f"--whitelist={path}" for path in self.visible]
+            hidden = [*SECRETS, *self._other_homes()]
+        args += [f"--blacklist={path}" for path in hidden if Path(path).exists()]
         return [*args, *caps, "--"]
 
     def _other_homes(self) -> list[str]:
@@ -97,19 +110,23 @@ class Sandbox:
     def compile_argv(self, argv: Sequence[str], scratch: Path, limits: Limits) -> list[str]:
         return [*self._jail(scratch, ["--caps.drop=all"]), *limits.prlimit_args(self.prlimit), *argv]
 
+    def run_uid(self, slot: int) -> int:
+        """The uid a test binary of worker slot `slot` runs as (ours, when we cannot switch)."""
+        return RUN_UID_BASE + slot if self.setpriv is not None else os.geteuid()
+
     def run_argv(self, argv: Sequence[str], scratch: Path, limits: Limits, slot: int) -> list[str]:
         drop: list[str] = []
         if self.setpriv is not None:
-            uid = RUN_UID_BASE + slot
+            uid = self.run_uid(slot)
             drop = [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
         caps = ["--caps.keep=setuid,setgid"] if drop else ["--caps.drop=all"]
-        return [*self._jail(scratch, caps), *drop, *limits.prlimit_args(self.prlimit), *argv]
+        return [*self._jail(scratch, caps, running=True), *drop, *limits.prlimit_args(self.prlimit), *argv]
 
     def harness_argv(self, argv: Sequence[str], scratch: Path, limits: Limits) -> list[str]:
         """The batch harness: it forks one child per sample and drops each to a uid of its own, so it keeps
         only the capabilities to change uid and gid (when started as root)."""
         caps = ["--caps.keep=setuid,setgid"] if self.setpriv is not None else ["--caps.drop=all"]
-        return [*self._jail(scratch, caps), *limits.prlimit_args(self.prlimit), *argv]
+        return [*self._jail(scratch, caps, running=True), *limits.prlimit_args(self.prlimit), *argv]
 
     def environment(self, scratch: Path) -> dict[str, str]:
         return {
@@ -119,6 +136,29 @@ class Sandbox:
             "TMPDIR": str(scratch),
             "RUST_BACKTRACE": "0",
         }
+
+
+def _hidden_from_runs(scratch: Path) -> list[str]:
+    """Every path a running sample must not see: the top-level entries outside `RUN_VISIBLE_TOP` and
+    `RUN_HIDDEN`, except the ancestors of the scratch dir, whose other children are hidden instead."""
+    keep = {scratch, *scratch.parents}
+    hidden: list[str] = list(RUN_HIDDEN)
+    pending = [entry for entry in _children(Path("/")) if entry.name not in RUN_VISIBLE_TOP]
+    while pending:
+        entry = pending.pop()
+        if entry in keep:
+            if entry != scratch:
+                pending.extend(_children(entry))
+        else:
+            hidden.append(str(entry))
+    return hidden
+
+
+def _children(directory: Path) -> list[Path]:
+    try:
+        return sorted(directory.iterdir())
+    except OSError:
+        return []
 
 
 def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Path]) -> Sandbox:

@@ -6,6 +6,8 @@ import re
 import signal
 from dataclasses import dataclass
 
+from sigil_eval.oracle import mismatch, result_type
+from sigil_eval.records import Problem
 from sigil_eval.runner.process import ProcessOutcome
 
 _SUMMARY = re.compile(rb"^test result: (ok|FAILED)\. (\d+) passed; (\d+) failed", re.MULTILINE)
@@ -97,3 +99,11 @@ def judge_child(record: dict[str, object], main_style: bool, budget_s: float) ->
     if code != 0:
         return Verdict(False, "early_exit", f"tests finished but exit code {code}")
     return Verdict(True, None, "main ran to the end" if main_style else f"{passed} test(s) passed")
+
+
+def judge_values(problem: Problem, values: bytes, total_bytes: int) -> Verdict:
+    """A run that passed its (calls-only) oracle test: the values it returned decide."""
+    reason = mismatch(problem.cases, result_type(problem.result_type), values, total_bytes)
+    if reason is not None:
+        return Verdict(False, "assertion_failure", reason)
+    return Verdict(True, None, f"{len(problem.cases)} recorded case(s) returned the expected values")
