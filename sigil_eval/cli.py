@@ -307,32 +307,39 @@ async def _evaluate(args: argparse.Namespace) -> int:
     evaluator = Evaluator(args.problems, options)
     known = evaluator.problem_set.problems
     entries = list(read_samples(samples_path, known))  # decoding is cheap; verdicts stream below
-    journal = Journal(out)
-    previous = {} if args.fresh else journal.load()
     results: dict[int, Result] = {}
-    for index, item in entries:
-        if isinstance(item, Sample) and (old := previous.get(index)) is not None and matches(old, item):
-            results[index] = old
-    if results:
-        log.info("resuming from journal", kept=len(results), journal=str(journal.path))
-    pending = [(i, item) for i, item in entries if i not in results]
+    async with evaluator:
+        settings = {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256}
+        journal = Journal(out, settings)
+        previous = {} if args.fresh else journal.load()
+        if journal.stale:
+            log.warning(
+                "journal of an earlier run under other settings moved aside; judging every sample again",
+                differs=",".join(journal.stale),
+                journal=str(journal.path) + ".stale",
+            )
+        for index, item in entries:
+            if isinstance(item, Sample) and (old := previous.get(index)) is not None and matches(old, item):
+                results[index] = old
+        if results:
+            log.info("resuming from journal", kept=len(results), journal=str(journal.path))
+        pending = [(i, item) for i, item in entries if i not in results]
 
-    async def stream() -> AsyncIterator[tuple[int, Sample | Rejection]]:
-        for entry in pending:
-            yield entry
+        async def stream() -> AsyncIterator[tuple[int, Sample | Rejection]]:
+            for entry in pending:
+                yield entry
 
-    progress = _Progress(sum(1 for _, item in pending if isinstance(item, Sample)))
-    if args.fresh:
-        journal.path.unlink(missing_ok=True)
-    journal.open()  # appends: earlier lines stay valid, later lines win on the next load
-    try:
-        async with evaluator:
+        progress = _Progress(sum(1 for _, item in pending if isinstance(item, Sample)))
+        if args.fresh:
+            journal.path.unlink(missing_ok=True)
+        journal.open()  # appends: earlier lines stay valid, later lines win on the next load
+        try:
             async for result in evaluator.results_indexed(stream(), progress.total):
                 results[result.sample_index] = result
                 journal.append(result)
                 progress.tick()
-    finally:
-        journal.close()
+        finally:
+            journal.close()
     journal.finish(results.values())
     rejections = evaluator.rejections
     rejects_path = out.with_name(out.name.removesuffix(".jsonl") + "_rejects.jsonl")

@@ -21,10 +21,11 @@ from sigil_eval.assemble import assemble
 from sigil_eval.cargo_cache import default_cache_root, resolve_toolchain, warm
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.errors import InfraError, SigilError
+from sigil_eval.fingerprint import verdict_settings
 from sigil_eval.metrics.report import DEFAULT_KS, build_report
 from sigil_eval.options import EvalOptions
 from sigil_eval.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
-from sigil_eval.records import Rejection, Report, Result, Sample
+from sigil_eval.records import AGREED_FIELDS, Rejection, Report, Result, Sample
 from sigil_eval.runner.batch_source import batch_module
 from sigil_eval.runner.batched import BatchItem, run_batch
 from sigil_eval.runner.context import JobContext
@@ -117,6 +118,12 @@ class Evaluator:
         if self._ctx is None:
             raise RuntimeError("use `async with Evaluator(...)` before evaluating")
         return self._ctx
+
+    @property
+    def verdict_settings(self) -> dict[str, Any]:
+        """What besides the sample decides its verdict in this run (see `fingerprint`)."""
+        ctx = self.context
+        return verdict_settings(ctx.toolchain.version, ctx.sandbox.kind, self.options)
 
     async def __aenter__(self) -> Evaluator:
         opts = self.options
@@ -239,7 +246,9 @@ class Evaluator:
         self._cache.put(key, result)
         followers = self._followers.pop(key, [])
         self.deduplicated += len(followers)
-        return [result, *(copy_verdict(result, follower) for follower in followers)]
+        for follower in followers:
+            copy_verdict(result, follower).judged_by = result.judged_by
+        return [result, *followers]
 
     def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | IsolatedItem | _Following:
         """A final Result (refused by policy, or a cached verdict), a BatchItem, an IsolatedItem, or FOLLOWING
@@ -252,8 +261,7 @@ class Evaluator:
         if program.no_code:  # nothing to compile: the answer is prose or empty (the raw answer stays in the result)
             return finish(result, "no_code", "the answer holds no code")
         if self._cache is not None:
-            ctx = self.context
-            key = cache_key(ctx.toolchain.version, ctx.sandbox.kind, self.options, problem, program.source)
+            key = cache_key(self.verdict_settings, problem, program.source)
             if (hit := self._cache.get(key, result)) is not None:
                 return hit
             if key in self._followers:
@@ -268,7 +276,7 @@ class Evaluator:
         if module is None:
             reason = reason or "tests the harness cannot drive"
             self.routed[reason] = self.routed.get(reason, 0) + 1
-            return IsolatedItem(problem, program, result)
+            return IsolatedItem(problem, program, result, why=reason)
         broken = has_syntax_error(program.source)
         return BatchItem(problem=problem, program=program, module=module, result=result, syntax_error=broken)
 
@@ -288,20 +296,22 @@ class Evaluator:
     async def _verify(self, batched: Result, item: BatchItem, slot: int, send: MemoryObjectSendStream[Result]) -> None:
         """Re-judge a batched sample alone; on a mismatch say so loudly and report the isolated verdict."""
         async with send:
-            alone_item = IsolatedItem(item.problem, item.program, fresh_result(batched))
+            alone_item = IsolatedItem(item.problem, item.program, fresh_result(batched), why="verification")
             try:
                 alone = await evaluate_isolated(alone_item, slot, self.context)
             finally:
                 self._slots.release(slot)
             self.verified += 1
-            if (alone.passed, alone.error_type) != (batched.passed, batched.error_type):
+            differing = [f for f in AGREED_FIELDS if getattr(alone, f) != getattr(batched, f)]
+            if differing:
                 self.verify_mismatches += 1
                 log.error(
                     "batched verdict differs from the isolated one",
                     task_id=batched.task_id,
                     sample_index=batched.sample_index,
-                    batched=batched.error_type or "passed",
-                    isolated=alone.error_type or "passed",
+                    fields=",".join(differing),
+                    batched=[getattr(batched, f) for f in differing],
+                    isolated=[getattr(alone, f) for f in differing],
                 )
                 await send.send(alone)
             else:
@@ -347,10 +357,9 @@ class Evaluator:
                     group.start_soon(self._verify, result, by_index[result.sample_index], slot, send.clone())
                 else:
                     await send.send(result)
-            for item in outcome.isolate:
-                reason = "batch could not judge it"
+            for item, reason in outcome.isolate:
                 self.routed[reason] = self.routed.get(reason, 0) + 1
-                isolated = IsolatedItem(item.problem, item.program, fresh_result(item.result))
+                isolated = IsolatedItem(item.problem, item.program, fresh_result(item.result), why=reason)
                 await self._start_isolated(group, isolated, send)
 
 

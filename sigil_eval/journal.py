@@ -1,12 +1,16 @@
 """Durable results: each verdict is appended and flushed to a journal the moment it exists; a rerun of the
-same command resumes from it; the final results file is written in input order at the end."""
+same command resumes from it; the final results file is written in input order at the end.
+
+The journal's first line names the settings its verdicts were judged under (`fingerprint.verdict_settings`
+and the problem set's digest). A rerun under other settings (another timeout, clippy mode, evaluator version…)
+does not resume: the old journal is moved aside (`.journal.stale`) and every sample is judged again."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import msgspec
 
@@ -16,29 +20,49 @@ from sigil_eval.records import Result, Sample
 _decoder = msgspec.json.Decoder(Result)
 
 
+class _Header(msgspec.Struct):
+    journal_settings: dict[str, Any]
+
+
 class Journal:
-    def __init__(self, out_path: Path) -> None:
+    def __init__(self, out_path: Path, settings: dict[str, Any]) -> None:
         self.out_path = out_path
         self.path = out_path.with_name(out_path.name + ".journal")
+        self.settings = settings
+        self.stale: list[str] = []  # settings that differed from an earlier run's journal (moved aside)
         self._handle: IO[bytes] | None = None
 
     def load(self) -> dict[int, Result]:
-        """Results of an interrupted run; a torn last line (killed mid-write) is ignored."""
+        """Results of an interrupted run under the same settings; a torn last line (killed mid-write) is
+        ignored. A journal of other settings is moved aside and nothing is resumed."""
         done: dict[int, Result] = {}
         if not self.path.exists():
             return done
         with open(self.path, "rb") as handle:
-            for line in handle:
-                try:
-                    result = _decoder.decode(line)
-                except msgspec.DecodeError:
-                    continue
-                done[result.sample_index] = result
+            first = handle.readline()
+            try:
+                earlier = msgspec.json.decode(first, type=_Header).journal_settings
+            except msgspec.DecodeError:
+                earlier = {}
+            if earlier != self.settings:
+                self.stale = sorted(k for k in {*earlier, *self.settings} if earlier.get(k) != self.settings.get(k))
+            else:
+                for line in handle:
+                    try:
+                        result = _decoder.decode(line)
+                    except msgspec.DecodeError:
+                        continue
+                    done[result.sample_index] = result
+        if self.stale:
+            os.replace(self.path, self.path.with_name(self.path.name + ".stale"))
         return done
 
     def open(self) -> None:
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = open(self.path, "ab")  # noqa: SIM115 - lives for the whole run
+        if self._handle.tell() == 0:
+            self._handle.write(msgspec.json.encode(_Header(self.settings)) + b"\n")
+            self._handle.flush()
 
     def append(self, result: Result) -> None:
         assert self._handle is not None

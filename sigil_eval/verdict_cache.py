@@ -1,9 +1,10 @@
 """Content-addressed verdicts: identical programs are judged once, within a run and across runs.
 
-The key covers everything a verdict depends on: the toolchain, the program as compiled (prelude, prompt,
-cleaned completion, tests), the test style and edition, the budgets and limits, clippy mode, sandbox and
-mode. A hit reuses the verdict fields; the identity fields (task id, completion, ids, index, main_free) are
-always the sample's own.
+The key covers everything a verdict depends on: the run-wide settings (`fingerprint`: the evaluator's own
+code, toolchain, sandbox, mode, clippy mode, budgets and limits), the program as compiled (prelude, prompt,
+cleaned completion, tests), the test style and edition, and an oracle problem's expected values. A hit
+reuses the verdict fields; the identity fields (task id, completion, ids, index, main_free) are always the
+sample's own.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
 from sigil_eval.errors import InfraError
-from sigil_eval.options import EvalOptions
 from sigil_eval.records import Problem, Result
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 VERDICT_FIELDS = (
     "compile_ok",
     "test_ok",
@@ -46,23 +47,9 @@ class Verdict(msgspec.Struct, array_like=True):
     result: str
 
 
-def cache_key(toolchain_version: str, sandbox: str, options: EvalOptions, problem: Problem, source: str) -> str:
-    parts = [
-        CACHE_VERSION,
-        toolchain_version,
-        sandbox,
-        options.mode,
-        options.clippy,
-        options.compile_budget,
-        options.run_budget,
-        options.compile_memory,
-        options.run_memory,
-        options.run_processes,
-        options.output_cap,
-        problem.edition,
-        problem.test_style,
-        source,
-    ]
+def cache_key(settings: dict[str, Any], problem: Problem, source: str) -> str:
+    """`settings`: `fingerprint.verdict_settings`. Oracle problems' expected values are not in `source`."""
+    parts = [CACHE_VERSION, settings, problem.edition, problem.test_style, source, problem.cases, problem.result_type]
     return hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
 
 
@@ -99,6 +86,7 @@ class VerdictCache:
         except msgspec.DecodeError:
             return None
         self.hits += 1
+        into.judged_by = "cache"
         return copy_verdict(verdict, into)
 
     def put(self, key: str, result: Result) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
 
 import sigil_eval
+from sigil_eval import engine
 from sigil_eval.data import get_human_eval_dataset, read_problems, stream_jsonl, write_jsonl
+from sigil_eval.records import AGREED_FIELDS
 
 from .helpers import RETURN_ONE, requires_firejail
 
@@ -77,3 +80,40 @@ def test_verify_fraction_rejudges_batched_samples_alone() -> None:
     report = anyio.run(main)
     assert report.mode == "batched" and report.verified == 3 and report.verify_mismatches == 0
     assert report.error_types == {"assertion_failure": 1, "test_timeout": 1}
+
+
+PLANTED: dict[str, Any] = {
+    "passed": lambda r: not r.passed,
+    "error_type": lambda r: "runtime_error",
+    "compile_ok": lambda r: not r.compile_ok,
+    "test_ok": lambda r: not r.test_ok,
+    "clippy_ok": lambda r: not r.clippy_ok,
+    "binary_size_bytes": lambda r: (r.binary_size_bytes or 0) + 1,
+    "main_free": lambda r: not r.main_free,
+}
+
+
+@requires_firejail
+@pytest.mark.parametrize("field", AGREED_FIELDS)
+def test_verify_fraction_catches_a_planted_difference_in_any_agreed_field(
+    field: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The negative control of `--verify-fraction`: an isolated verdict made to differ in one field is caught,
+    and the isolated verdict is the one reported."""
+    judge_alone = engine.evaluate_isolated
+
+    async def planted(*args: Any) -> sigil_eval.Result:
+        result = await judge_alone(*args)
+        setattr(result, field, PLANTED[field](result))
+        return result
+
+    monkeypatch.setattr(engine, "evaluate_isolated", planted)
+    samples = [{"task_id": "test_rust/0", "completion": c} for c in ("    1\n}\n", "    0\n}\n")]
+
+    async def main() -> tuple[sigil_eval.Evaluator, list[sigil_eval.Result]]:
+        async with sigil_eval.Evaluator({"t": RETURN_ONE}, verify_fraction=1.0, clippy="advisory", cache=False) as ev:
+            return ev, [r async for r in ev.results(samples)]
+
+    evaluator, results = anyio.run(main)
+    assert evaluator.verified == 2 and evaluator.verify_mismatches == 2
+    assert [r.judged_by for r in results] == ["isolated: verification"] * 2

@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
-from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, requires_firejail, write_jsonl
+import pytest
+
+from sigil_eval import fingerprint
+
+from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, evaluate, requires_firejail, write_jsonl
 
 
 def _run(
@@ -26,6 +31,8 @@ def test_rerun_reuses_verdicts_and_no_cache_does_not(tmp_path: Path) -> None:
     assert first["cache_hits"] == 0
     second, second_results = _run(tmp_path, RETURN_ONE_SAMPLES)
     assert second["cache_hits"] == 4
+    assert [r.pop("judged_by") for r in second_results] == ["cache"] * 4
+    assert {r.pop("judged_by") for r in first_results} == {"batch"}
     assert second_results == first_results
     third, _ = _run(tmp_path, RETURN_ONE_SAMPLES, "--no-cache")
     assert third["cache_hits"] == 0 and third["pass_at_k"] == first["pass_at_k"]
@@ -56,3 +63,42 @@ def test_corrupt_or_unwritable_caches_exit_3(tmp_path: Path) -> None:
     proc = cli(str(samples), "--problems", str(problems), env=env)
     assert proc.returncode == 3 and "not writable" in proc.stderr
     assert not Path(f"{samples}_results.jsonl").exists()
+
+
+ORACLE_ROW = {
+    "task_id": "O/double",
+    "prompt": "fn double(x: i64) -> i64 {\n",
+    "entry_point": "double",
+    "test": "",
+    "cases": [{"call": "double(2)", "expected": 4}],
+    "result_type": "i64",
+}
+
+
+@requires_firejail
+def test_whatever_can_change_a_verdict_misses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Negative controls: the same samples under one changed setting are judged again, never served."""
+    db = tmp_path / "verdicts.sqlite"
+    base: dict[str, Any] = {"cache": True, "verdict_db": db, "workers": 2, "clippy": "off", "timeout": 5}
+    problems = {"test_rust/0": RETURN_ONE, "O/double": ORACLE_ROW}
+    samples = [*RETURN_ONE_SAMPLES[:2], {"task_id": "O/double", "completion": "    x * 2\n}\n"}]
+    assert evaluate(samples, problems, **base).cache_hits == 0
+    assert evaluate(samples, problems, **base).cache_hits == 3  # the control: nothing changed, all served
+    variants: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+        "timeout": (problems, base | {"timeout": 6}),
+        "clippy mode": (problems, base | {"clippy": "advisory"}),
+        "mode": (problems, base | {"mode": "isolated"}),
+        "sandbox": (problems, base | {"sandbox": "none", "allow_no_sandbox": True}),
+        "edition": ({k: v | {"edition": "2018"} for k, v in problems.items()}, base),
+        "tests": ({**problems, "test_rust/0": RETURN_ONE | {"test": RETURN_ONE["test"] + "\n"}}, base),
+        "expected values": (
+            {**problems, "O/double": ORACLE_ROW | {"cases": [{"call": "double(3)", "expected": 6}]}},
+            base,
+        ),
+    }
+    # a changed problem misses for its own samples only: the other problem's are still served
+    still_served = {"tests": 1, "expected values": 2}
+    for name, (rows, options) in variants.items():
+        assert evaluate(samples, rows, **options).cache_hits == still_served.get(name, 0), name
+    monkeypatch.setattr(fingerprint, "code_digest", lambda: "another evaluator")
+    assert evaluate(samples, problems, **base).cache_hits == 0, "evaluator version"

@@ -10,8 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import anyio
 import pytest
 
+import sigil_eval
 from sigil_eval.options import EvalOptions
 
 from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, evaluate, requires_firejail, write_jsonl
@@ -162,10 +164,17 @@ def test_rerun_resumes_from_the_journal(seed_example: tuple[Path, Path]) -> None
     assert cli(str(samples), "--problems", str(problems)).returncode == 0
     out = Path(f"{samples}_results.jsonl")
     rows = results_of(out)
-    # as if killed after two verdicts, the second line torn mid-write
+    # as if killed after two verdicts, the second line torn mid-write; the settings line is what the API's
+    # defaults give, which the CLI's defaults must equal
     rows[0]["stderr"] = "kept from the journal"
     journal = Path(f"{out}.journal")
-    journal.write_text(json.dumps(rows[0]) + "\n" + json.dumps(rows[1])[:40])
+
+    async def settings() -> dict[str, object]:
+        async with sigil_eval.Evaluator(str(problems)) as evaluator:
+            return {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256}
+
+    header = json.dumps({"journal_settings": anyio.run(settings)})
+    journal.write_text(header + "\n" + json.dumps(rows[0]) + "\n" + json.dumps(rows[1])[:40])
     out.unlink()
     proc = cli(str(samples), "--problems", str(problems), "--json")
     assert proc.returncode == 0, proc.stderr

@@ -11,11 +11,11 @@ import pytest
 import sigil_eval
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.problemsets import ProblemSet, load_problem_set
+from sigil_eval.records import AGREED_FIELDS
 
 from .helpers import judge, requires_firejail, shared
 
 pytestmark = [requires_firejail, pytest.mark.slow]
-FIELDS = ("passed", "error_type", "compile_ok", "test_ok", "clippy_ok", "binary_size_bytes", "main_free")
 
 
 def compare(samples: list[dict[str, Any]], problems: ProblemSet, **options: Any) -> list[sigil_eval.Result]:
@@ -26,11 +26,13 @@ def compare(samples: list[dict[str, Any]], problems: ProblemSet, **options: Any)
         assert batched.sample_index == isolated.sample_index
         if batched.task_id in random_tests:
             continue  # find_zero draws random inputs: its verdict changes from run to run in either mode
-        left = [getattr(batched, f) for f in FIELDS]
-        right = [getattr(isolated, f) for f in FIELDS]
+        left = [getattr(batched, f) for f in AGREED_FIELDS]
+        right = [getattr(isolated, f) for f in AGREED_FIELDS]
         if left != right:
             mismatches.append((batched.task_id, batched.completion_id, left, right))
     assert not mismatches, mismatches[:5]
+    verdicts = {r.passed for r in runs["batched"]}
+    assert verdicts == {True, False}, "both paths agree, but on a set without passes or without failures"
     return runs["batched"]
 
 
@@ -105,3 +107,11 @@ def test_built_in_set_reference_solutions_and_mutants() -> None:
     results = compare(samples, problems, timeout=5)
     assert sum(r.passed for r in results[:164]) == 164
     assert {None, "compile_error", "assertion_failure"} <= {r.error_type for r in results[164:]}
+
+
+def test_a_differential_of_nothing_but_failures_fails() -> None:
+    """The comparison itself can fail: two paths that agree because nothing compiles prove nothing."""
+    problems = load_problem_set(get_human_eval_dataset())
+    samples = [{"task_id": task, "completion": "    not rust at all\n"} for task in list(problems.problems)[:4]]
+    with pytest.raises(AssertionError, match="without passes"):
+        compare(samples, problems)

@@ -6,6 +6,7 @@ samples that must still pass, and the host is checked afterwards."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -60,7 +61,11 @@ def attacks(home_secret: Path, port: int, cache_file: Path) -> dict[str, tuple[s
         "root_dir_listing": ('    std::fs::read_dir("/root").is_ok_and(|d| d.count() > 0)' + ret, FAILS),
         "cache_at_run_time": (f'    std::fs::metadata("{cache_file}").is_ok()' + ret, FAILS),
         "other_samples_sources": ('    std::fs::read_dir("/tmp").map(|d| d.count() > 1).unwrap_or(false)' + ret, FAILS),
-        "init_environ": ('    std::fs::read("/proc/1/environ").is_ok_and(|e| !e.is_empty())' + ret, FAILS),
+        "other_process_environ": (  # a process of the host holding a secret in its environment
+            '    std::fs::read_dir("/proc").is_ok_and(|d| d.flatten().any(|e| std::fs::read(e.path().join("environ"))'
+            '.is_ok_and(|env| env.windows(7).any(|w| w == b"hunter2"))))' + ret,
+            FAILS,
+        ),
         "host_processes": (
             '    std::fs::read_dir("/proc").map(|d| d.filter(|e| e.as_ref().is_ok_and(|e| '
             "e.file_name().to_string_lossy().parse::<u32>().is_ok())).count() > 20).unwrap_or(false)" + ret,
@@ -82,7 +87,11 @@ def attacks(home_secret: Path, port: int, cache_file: Path) -> dict[str, tuple[s
         "write_var_tmp": (f'    std::fs::write("{HOST_MARKERS[0]}", "x").is_ok()' + ret, FAILS),
         "write_tmp": (f'    std::fs::write("{HOST_MARKERS[1]}", "x").is_ok()' + ret, FAILS),
         "write_home": (f'    std::fs::write("{HOST_MARKERS[2]}", "x").is_ok()' + ret, FAILS),
-        "overwrite_own_binary": ('    std::fs::write(std::env::current_exe().unwrap(), b"x").is_ok()' + ret, FAILS),
+        "overwrite_own_binary": (  # replaced, not written: a running binary is busy (ETXTBSY)
+            "    let exe = std::env::current_exe().unwrap();\n"
+            '    std::fs::remove_file(&exe).is_ok() && std::fs::write(&exe, b"x").is_ok()' + ret,
+            FAILS,
+        ),
         "overwrite_job_dir": (
             '    std::fs::write("src.rs", "x").is_ok() || std::fs::write("main.rs", "x").is_ok()' + ret,
             FAILS,
@@ -168,6 +177,63 @@ def attacks(home_secret: Path, port: int, cache_file: Path) -> dict[str, tuple[s
     }
 
 
+COMPILE_TIME_READS = {
+    "shadow_at_compile_time",
+    "shadow_bytes_at_compile_time",
+    "home_at_compile_time",
+    "other_home_at_compile_time",
+    "cache_at_compile_time",
+    "env_at_compile_time",
+}
+# attacks whose code is shown, below, to succeed where the protection is absent
+CONTROLLED = COMPILE_TIME_READS | {
+    "option_env_at_compile_time",
+    "env_at_run_time",
+    "shadow_at_run_time",
+    "home_at_run_time",
+    "root_dir_listing",
+    "cache_at_run_time",
+    "other_samples_sources",
+    "other_process_environ",
+    "host_processes",
+    "tcp_to_host_loopback",
+    "udp_to_host_loopback",
+    "network_interfaces",
+    "write_var_tmp",
+    "write_tmp",
+    "write_home",
+    "overwrite_own_binary",
+    "overwrite_job_dir",
+    "fill_dev_shm",
+    "stdin_read",
+    "privilege_escalation",
+}
+# attacks on the verdict: shown to pass a judge that trusts exit code 0 (or, for the forged harness lines, to
+# print a well-formed harness record)
+FORGERIES = {"forged_summary", "forged_harness_lines", "early_exit_zero", "panic_hook_exit_zero"}
+CONTROLLED |= FORGERIES
+# exhausting the host, killing processes, pathological compiles: running them unprotected would harm the machine
+# running the tests; their containment is what the battery's verdicts and host checks assert
+UNCONTROLLED = {
+    "fork_bomb",
+    "thread_bomb",
+    "memory_bomb",
+    "disk_fill_scratch",
+    "output_flood",
+    "busy_loop",
+    "sleep",
+    "kill_everyone",
+    "kill_parent",
+    "macro_blowup",
+    "const_eval_recursion",
+    "macro_recursion",
+}
+ROUTED_ALONE_IN_BATCHED_MODE = {
+    **dict.fromkeys(sorted(COMPILE_TIME_READS - {"env_at_compile_time"}), "isolated: file inclusion"),
+    "macro_blowup": "isolated: compile timeout in its batch",  # bisected down to itself; its batch is judged
+}
+
+
 @pytest.fixture(scope="module")
 def home_secret() -> Iterator[Path]:
     """A root-only file in the evaluator's home, and one in another user's home under /home."""
@@ -182,6 +248,15 @@ def home_secret() -> Iterator[Path]:
     OTHER_HOME_SECRET.unlink(missing_ok=True)
     if created_home:
         OTHER_HOME_SECRET.parent.rmdir()
+
+
+@pytest.fixture(scope="module")
+def secret_holder() -> Iterator[None]:
+    """A process of the host with a secret in its environment, alive while the attacks run."""
+    holder = subprocess.Popen(["sleep", "600"], env={"PATH": os.environ["PATH"], SECRET_ENV: "hunter2"})
+    yield
+    holder.kill()
+    holder.wait()
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +305,7 @@ def _cache_file() -> Path:
 
 
 @pytest.mark.parametrize("mode", ["batched", "isolated"])
+@pytest.mark.usefixtures("secret_holder")
 def test_attack_battery(
     mode: str, home_secret: Path, listener: tuple[int, list[int]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -239,7 +315,7 @@ def test_attack_battery(
     for marker in HOST_MARKERS:
         marker.unlink(missing_ok=True)
     table = attacks(home_secret, port, _cache_file())
-    assert len(table) >= 30
+    assert set(table) == CONTROLLED | UNCONTROLLED  # the table's size is pinned: a new attack needs its control
     samples = [{"task_id": "A/leak", "completion": code, "completion_id": name} for name, (code, _) in table.items()]
     bystanders = [
         {"task_id": "A/add", "completion": "    a + b\n}\n", "completion_id": f"bystander{i}"} for i in range(6)
@@ -264,6 +340,12 @@ def test_attack_battery(
     }
     assert not unexpected, unexpected
     assert all(verdicts[f"bystander{i}"].passed for i in range(6)), "an attack disturbed another sample"
+    for name in COMPILE_TIME_READS:  # blocked means: the read failed, not that the attack had a typo
+        if verdicts[name].error_type == "compile_error":
+            assert "couldn't read" in verdicts[name].stderr or "not defined" in verdicts[name].stderr, name
+    if mode == "batched":  # the batched half is judged by the batch harness, except what must run alone
+        paths = {name: verdicts[name].judged_by for name in table if verdicts[name].judged_by != "batch"}
+        assert paths == ROUTED_ALONE_IN_BATCHED_MODE
     assert hits[0] == hits_before, "something reached the host's loopback"
     assert not [m for m in HOST_MARKERS if m.exists()], "a file was written outside the jail"
     assert not sample_processes() - before, "processes of a sample outlived the run"
@@ -283,3 +365,58 @@ def test_the_battery_can_fail(home_secret: Path, listener: tuple[int, list[int]]
     assert {str(r.completion_id): r.passed for r in results} == dict.fromkeys(control, True)
     assert hits[0] > 0 and HOST_MARKERS[0].exists()
     HOST_MARKERS[0].unlink()
+
+
+def _control_markers() -> list[Path]:
+    return [*HOST_MARKERS, Path("/dev/shm/fill")]
+
+
+@pytest.mark.usefixtures("secret_holder")
+def test_each_attack_works_without_its_protection(
+    home_secret: Path, listener: tuple[int, list[int]], tmp_path: Path
+) -> None:
+    """The battery's negative control: each attack's code, compiled by plain rustc and run as we are (root, the
+    host's network, the secret in the environment, data on stdin, its source beside it), does what it tries.
+    So an attack that fails in the battery failed because of the protection, not because it cannot work."""
+    port, _ = listener
+    table = attacks(home_secret, port, _cache_file())
+    rustc = shutil.which("rustc")
+    assert rustc is not None
+    env = {"PATH": os.environ["PATH"], SECRET_ENV: "hunter2"}
+    worked: dict[str, bool] = {}
+    for name in sorted(CONTROLLED):
+        job = tmp_path / name
+        job.mkdir()
+        body = table[name][0]
+        tests = "\n#[test]\nfn check() {\n    assert!(leak());\n}\n" if name in FORGERIES else ""
+        main = "" if name in FORGERIES else '\nfn main() {\n    println!("{}", leak());\n}\n'
+        (job / "src.rs").write_text(f"fn leak() -> bool {{\n{body}{main}{tests}")
+        flags = ["--test"] if name in FORGERIES else []
+        build = subprocess.run(
+            [rustc, "--edition", "2021", *flags, "src.rs", "-o", "prog"],
+            cwd=job,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert build.returncode == 0, f"{name} does not compile unprotected: {build.stderr[-500:]}"
+        run = subprocess.run(
+            ["./prog"],
+            cwd=job,
+            env=env,
+            input="data on stdin\n",
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        if name == "forged_harness_lines":
+            worked[name] = 'SIGIL {"index":0,"exited":true' in run.stdout
+        elif name in FORGERIES:
+            worked[name] = run.returncode == 0  # what a judge trusting the exit code would call a pass
+        else:
+            worked[name] = run.stdout.strip() == "true"
+    for marker in _control_markers():
+        marker.unlink(missing_ok=True)
+    assert [name for name, ok in worked.items() if not ok] == []
