@@ -174,6 +174,19 @@ class Evaluator:
         if outcome.returncode != 0 or not outcome.stdout.startswith(b"rustc"):
             detail = outcome.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
             raise InfraError(f"sandbox ({ctx.sandbox.kind}) cannot run rustc: {detail[0]}", error_type="infra_sandbox")
+        # and a test binary's way in: its jail and its own uid (a failure there would look like the sample's)
+        outcome = await run_limited(
+            ctx.sandbox.run_argv(["/bin/true"], probe, limits, slot=0),
+            cwd=probe,
+            env=ctx.sandbox.environment(probe),
+            wall_timeout=30,
+        )
+        if outcome.returncode != 0:
+            detail = outcome.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+            raise InfraError(
+                f"sandbox ({ctx.sandbox.kind}) cannot start a test binary under its own uid: {detail[0]}",
+                error_type="infra_sandbox",
+            )
         shutil.rmtree(probe, ignore_errors=True)
 
     async def results(self, samples: SamplesArg) -> AsyncIterator[Result]:
@@ -228,15 +241,21 @@ class Evaluator:
                         elif isinstance(prepared, IsolatedItem):
                             await self._start_isolated(group, prepared, send)
 
-        async with anyio.create_task_group() as group:
-            group.start_soon(feed)
-            group.start_soon(self._stalls.run)
-            async with receive:
-                async for result in receive:
-                    self._stalls.finished(result.sample_index)
-                    for settled in self._settle(result):
-                        yield settled
-            group.cancel_scope.cancel()  # only the stall watch is left
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(feed)
+                group.start_soon(self._stalls.run)
+                async with receive:
+                    async for result in receive:
+                        self._stalls.finished(result.sample_index)
+                        for settled in self._settle(result):
+                            yield settled
+                group.cancel_scope.cancel()  # only the stall watch is left
+        except BaseExceptionGroup as failure:
+            # callers catch our errors by type (an InfraError means exit 3), not groups of them
+            if (ours := first_sigil_error(failure)) is not None:
+                raise ours from None
+            raise
 
     def _settle(self, result: Result) -> list[Result]:
         """Store a fresh verdict in the cache and hand it to the samples of this run with the same program."""

@@ -53,14 +53,21 @@ class Diagnostics:
     def environmental_failure(self) -> str | None:
         """A failure of the machine, not of the sample: one of our crates missing, no linker."""
         for d in self.errors:
-            if d.code == "E0463" and any(f"`{crate}`" in d.message for crate in SAMPLE_CRATES):
+            ours = any(f"`{crate}`" in d.message for crate in SAMPLE_CRATES)
+            if d.code in _CRATE_LOAD_ERRORS and ours:
                 return f"crate cache broken: {d.message}"
+            if d.message.startswith("extern location for ") and d.message.split()[3] in SAMPLE_CRATES:
+                return f"crate cache broken: {d.message}"  # an rlib of the cache deleted under the run
             if "linker `" in d.message and "not found" in d.message:
                 return f"no linker: {d.message}"
         for line in self.other_stderr:
             if "error while loading shared libraries" in line:
                 return line
         return None
+
+
+# can't find crate; invalid metadata; wrong rustc version; and the other ways an rlib fails to load
+_CRATE_LOAD_ERRORS = frozenset({"E0460", "E0461", "E0462", "E0463", "E0464", "E0514", "E0786"})
 
 
 def _primary_lines(spans: list[dict[str, Any]]) -> tuple[tuple[str, int, int], ...]:
