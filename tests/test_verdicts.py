@@ -3,13 +3,15 @@ in both modes: every case must get the same verdict batched and isolated."""
 
 from __future__ import annotations
 
+import resource
 from typing import Any
 
 import pytest
 
 import sigil_eval
+from sigil_eval.records import AGREED_FIELDS
 
-from .helpers import judge, problem, requires_firejail
+from .helpers import TIMED_OUT_IN_BATCH, judge, judged_alone, problem, requires_firejail
 
 PROBLEMS = {
     "V/add": problem("V/add", "fn add(a: i64, b: i64) -> i64", "        assert_eq!(add(2, 3), 5);"),
@@ -137,10 +139,29 @@ def test_error_type(verdicts: dict[str, sigil_eval.Result], name: str) -> None:
 
 @requires_firejail
 def test_batched_equals_isolated_field_by_field(both_modes: dict[str, dict[str, sigil_eval.Result]]) -> None:
-    fields = ("passed", "error_type", "compile_ok", "test_ok", "clippy_ok", "binary_size_bytes", "main_free")
     for name in CASES:
         batched, isolated = both_modes["batched"][name], both_modes["isolated"][name]
-        assert [getattr(batched, f) for f in fields] == [getattr(isolated, f) for f in fields], name
+        assert [getattr(batched, f) for f in AGREED_FIELDS] == [getattr(isolated, f) for f in AGREED_FIELDS], name
+
+
+# the pathologies the batched half must not judge in a batch, and why; every other case reaches the batch harness
+ALONE_IN_BATCHED_MODE = {
+    "compile_timeout": TIMED_OUT_IN_BATCH,
+    "own_test_attribute": "isolated: own test attribute",
+    "own_test_exits": "isolated: own test attribute",
+    "crate_path": "isolated: crate-relative path",
+    "super_path": "isolated: super path",
+    "module_path": "isolated: module or file path",
+}
+
+
+@requires_firejail
+def test_the_batched_half_is_judged_by_the_batch_harness(
+    both_modes: dict[str, dict[str, sigil_eval.Result]],
+) -> None:
+    """The blow-up is bisected down to a few members, so (almost all) its neighbours are still judged in batches."""
+    assert judged_alone(both_modes["batched"], "compile_timeout") == ALONE_IN_BATCHED_MODE
+    assert {r.judged_by for r in both_modes["isolated"].values()} == {"isolated"}
 
 
 @requires_firejail
@@ -194,3 +215,17 @@ def test_policy_refuses_denied_apis_only_in_code() -> None:
     denied, allowed = judge(samples, PROBLEMS, policy=True, clippy="off")
     assert denied.error_type == "invalid_sample" and "process" in denied.result and denied.compile_ok is None
     assert allowed.passed
+
+
+@requires_firejail
+@pytest.mark.parametrize("mode", MODES)
+def test_a_sleeping_sample_costs_no_cpu(mode: str) -> None:
+    """Waiting is not spinning: the batch harness stops polling a pipe once it is closed (a closed pipe polls
+    ready forever), so a child that sleeps 4 s costs its compile and nothing more, whatever the machine's load."""
+    sleeper = "    std::thread::sleep(std::time::Duration::from_secs(4));\n    a + b\n}\n"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    (result,) = judge([{"task_id": "V/add", "completion": sleeper}], PROBLEMS, clippy="off", mode=mode, workers=1)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert result.passed
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert cpu < 2.0, f"{cpu:.1f} s of CPU for a sample that sleeps 4 s"

@@ -60,6 +60,7 @@ struct Running {
     values_total: usize,
     status: Option<libc::c_int>,
     killed: bool,
+    closed: [bool; 3], // report, output, values at EOF: polled no more (a closed pipe polls ready forever)
     uid_slot: u32,
 }
 
@@ -163,7 +164,7 @@ fn spawn(entries: &[Entry], at: usize, cfg: &Config, uid_slot: u32) -> Running {
     Running {
         entry: at, pid, report: report_r, output: out_r, values: values_r, started: Instant::now(), token: tok,
         report_buf: Vec::new(), out_buf: Vec::new(), out_total: 0, values_buf: Vec::new(), values_total: 0,
-        status: None, killed: false, uid_slot,
+        status: None, killed: false, closed: [false; 3], uid_slot,
     }
 }
 
@@ -235,9 +236,11 @@ pub fn run(entries: &[Entry]) {
         }
         let mut polls: Vec<libc::pollfd> = Vec::new();
         for r in &running {
-            polls.push(libc::pollfd { fd: r.report, events: libc::POLLIN, revents: 0 });
-            polls.push(libc::pollfd { fd: r.output, events: libc::POLLIN, revents: 0 });
-            polls.push(libc::pollfd { fd: r.values, events: libc::POLLIN, revents: 0 });
+            for (fd, closed) in [r.report, r.output, r.values].into_iter().zip(r.closed) {
+                if !closed {
+                    polls.push(libc::pollfd { fd, events: libc::POLLIN, revents: 0 });
+                }
+            }
         }
         unsafe {
             libc::poll(polls.as_mut_ptr(), polls.len() as libc::nfds_t, 20);
@@ -246,9 +249,9 @@ pub fn run(entries: &[Entry]) {
         while i < running.len() {
             let r = &mut running[i];
             let mut ignored = 0usize;
-            drain(r.report, &mut r.report_buf, 24, &mut ignored);
-            drain(r.output, &mut r.out_buf, cfg.output_cap, &mut r.out_total);
-            drain(r.values, &mut r.values_buf, cfg.values_cap, &mut r.values_total);
+            r.closed[0] |= drain(r.report, &mut r.report_buf, 24, &mut ignored);
+            r.closed[1] |= drain(r.output, &mut r.out_buf, cfg.output_cap, &mut r.out_total);
+            r.closed[2] |= drain(r.values, &mut r.values_buf, cfg.values_cap, &mut r.values_total);
             let mut status = 0;
             let waited = unsafe { libc::waitpid(r.pid, &mut status, libc::WNOHANG) };
             if waited == r.pid {
