@@ -1,11 +1,14 @@
 """Throughput of sigil-eval configurations, side by side on the same samples in one run.
 
-    just bench                       # every set and configuration below
-    python bench/run.py --sets seed-canonical --configs isolated,isolated-nosandbox
+    just bench                       # every set and configuration below, 3 repeats each
+    python bench/run.py --sets seed-canonical --configs isolated,isolated-nosandbox --repeat 5
 
-Prints samples/s, CPU ms per sample (all child processes: compiler, jail, tests) with and without the CPU the
-timed-out samples burnt (estimated as one run budget each), the largest child's peak RSS, and how many times
-faster the first configuration is; exits 1 if any sigil-eval configuration's verdicts differ from the first's.
+Each configuration runs in a fresh process, measured with wait4(2): CPU is that process's own (the evaluator's
+Python, for sigil-eval as for the seed) plus every descendant's (compiler, jail, tests); peak RSS is the largest
+single process of that run, reset per run. Printed per configuration: the median of `--repeat` runs with the
+min-max spread, CPU ms per sample with and without the CPU the timed-out samples burnt (estimated as one run
+budget each), and how many times faster the first configuration is (ratio of medians). Exits 1 if any
+sigil-eval configuration's verdicts differ from the first's.
 The seed column (human-eval-rust 3.0.0, no sandbox, its default policy and clippy) is installed into a
 throwaway venv with Python >= 3.12; its verdicts are not compared (no `use` prelude, a policy deny-list).
 This is a benchmark, not a test: nothing here gates CI on speed.
@@ -16,8 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +41,7 @@ SHARED = Path(os.environ.get("SIGIL_SHARED_DATA", Path(__file__).resolve().paren
 CONFIGS: dict[str, dict[str, Any]] = {
     "batched": {"mode": "batched", "sandbox": "firejail"},
     "batched-noclippy": {"mode": "batched", "sandbox": "firejail", "clippy": "off"},
+    "batched-one-batch": {"mode": "batched", "sandbox": "firejail", "batch_size": 10_000},
     "batched-nosandbox": {"mode": "batched", "sandbox": "none", "allow_no_sandbox": True},
     "isolated": {"mode": "isolated", "sandbox": "firejail"},
     "isolated-nosandbox": {"mode": "isolated", "sandbox": "none", "allow_no_sandbox": True},
@@ -103,11 +107,25 @@ SETS: dict[str, Callable[[], BenchSet]] = {
     "mix": _mix,
     "builtin": _builtin,
 }
+EXTRA_SETS: dict[str, Callable[[], BenchSet]] = {"builtin-once": lambda: _builtin(1)}  # for where_time_goes.py
 
 
-def _children_cpu() -> tuple[float, int]:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+@dataclass(frozen=True)
+class Measured:
+    """One run of one configuration: wall time, and the run's process tree as wait4(2) reports it."""
+
+    wall: float
+    cpu_s: float  # user + system of the process and every descendant it waited for
+    peak_mib: float  # the largest single process's peak RSS
+
+
+def _measure(argv: list[str]) -> tuple[Measured, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), process.returncode
 
 
 def _seed_venv() -> Path | None:
@@ -152,9 +170,7 @@ def run_seed(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | 
         samples.write_text(
             "".join(json.dumps({"task_id": s["task_id"], "completion": s["completion"]}) + "\n" for s in bench.samples)
         )
-        cpu_before, _ = _children_cpu()
-        started = time.perf_counter()
-        proc = subprocess.run(
+        measured, code = _measure(
             [
                 str(tool),
                 str(samples),
@@ -163,49 +179,70 @@ def run_seed(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | 
                 f"--timeout={timeout}",
                 "--sandbox_mode=none",
                 "--allow_no_sandbox=True",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+            ]
         )
-        wall = time.perf_counter() - started
-        cpu_after, peak_kib = _children_cpu()
         out = Path(f"{samples}_results.jsonl")
-        if proc.returncode != 0 or not out.exists():
-            print(f"  seed: failed (exit {proc.returncode}): {proc.stderr[-300:]}", file=sys.stderr)
+        if code != 0 or not out.exists():
+            print(f"  seed: failed (exit {code})", file=sys.stderr)
             return None
         rows = [json.loads(line) for line in out.read_text().splitlines()]
     return {
-        "wall": wall,
-        "rate": len(rows) / wall,
-        "cpu_ms": 1000 * (cpu_after - cpu_before) / len(rows),
-        "peak_mib": peak_kib / 1024,
+        "measured": measured,
+        "n": len(rows),
         "timeouts": sum(1 for r in rows if "timed out" in str(r.get("result", ""))),
         "passed": sum(bool(r.get("passed")) for r in rows),
         "verdicts": None,  # its verdicts differ by design (no `use` prelude, policy list): not compared
     }
 
 
-def run_config(bench: BenchSet, options: dict[str, Any], workers: int, timeout: float) -> dict[str, Any]:
+def judge_in_this_process(set_name: str, config: str, workers: int, timeout: float, out: Path) -> None:
+    """The measured process of one sigil-eval configuration: judge the set, write counts and verdicts."""
+    bench = {**SETS, **EXTRA_SETS}[set_name]()
+
     async def main() -> list[sigil_eval.Result]:
         # no verdict cache: a benchmark must judge every sample, not read an earlier run's verdicts
+        options = CONFIGS[config]
         async with sigil_eval.Evaluator(bench.problems, workers=workers, timeout=timeout, cache=False, **options) as ev:
             return [r async for r in ev.results(bench.samples)]
 
-    cpu_before, _ = _children_cpu()
-    started = time.perf_counter()
     results = anyio.run(main, backend_options={"use_uvloop": True})
-    wall = time.perf_counter() - started
-    cpu_after, peak_kib = _children_cpu()
     timeouts = sum(1 for r in results if r.error_type in ("test_timeout", "compile_timeout"))
+    verdicts = [[r.sample_index, r.passed, r.error_type] for r in results]
+    passed = sum(r.passed for r in results)
+    out.write_text(json.dumps({"n": len(results), "timeouts": timeouts, "passed": passed, "verdicts": verdicts}))
+
+
+def run_config(set_name: str, config: str, workers: int, timeout: float) -> dict[str, Any] | None:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "counts.json"
+        argv = [sys.executable, __file__, "--measure", set_name, config, "--workers", str(workers)]
+        measured, code = _measure([*argv, "--timeout", str(timeout), "--counts", str(out)])
+        if code != 0 or not out.exists():
+            print(f"  {config}: failed (exit {code})", file=sys.stderr)
+            return None
+        counts = json.loads(out.read_text())
+    counts["verdicts"] = {i: (passed, error) for i, passed, error in counts["verdicts"]}
+    return {"measured": measured, **counts}
+
+
+def _summary(runs: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
+    """Medians over the repeated runs, with their spread."""
+    n = runs[0]["n"]
+    rates = [r["n"] / r["measured"].wall for r in runs]
+    cpu_ms = [1000 * r["measured"].cpu_s / n for r in runs]
+    # a timed-out sample burns about one run budget of CPU; shown apart so loops do not hide the rest
+    timeouts = runs[0]["timeouts"]
+    rest = [max(0.0, c * n - timeouts * timeout * 1000) / max(1, n - timeouts) for c in cpu_ms]
     return {
-        "wall": wall,
-        "rate": len(results) / wall,
-        "cpu_ms": 1000 * (cpu_after - cpu_before) / len(results),
-        "peak_mib": peak_kib / 1024,
+        "rate": statistics.median(rates),
+        "rate_spread": (min(rates), max(rates)),
+        "cpu_ms": statistics.median(cpu_ms),
+        "cpu_spread": (min(cpu_ms), max(cpu_ms)),
+        "rest_ms": statistics.median(rest),
+        "peak_mib": max(r["measured"].peak_mib for r in runs),
+        "wall": statistics.median(r["measured"].wall for r in runs),
         "timeouts": timeouts,
-        "passed": sum(r.passed for r in results),
-        "verdicts": {r.sample_index: (r.passed, r.error_type) for r in results},
+        "passed": runs[0]["passed"],
     }
 
 
@@ -215,48 +252,61 @@ def main() -> int:
     parser.add_argument("--configs", default="batched,isolated,isolated-nosandbox,seed", help=", ".join(CONFIGS))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=10.0)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (medians are printed)")
+    parser.add_argument("--measure", nargs=2, metavar=("SET", "CONFIG"), help=argparse.SUPPRESS)
+    parser.add_argument("--counts", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if not SHARED.exists():
         print(f"bench: {SHARED} not found; set SIGIL_SHARED_DATA", file=sys.stderr)
         return 2
+    if args.measure:
+        judge_in_this_process(*args.measure, args.workers, args.timeout, args.counts)
+        return 0
     mismatches = 0
-    print(f"cores {os.cpu_count()}, workers {args.workers}, timeout {args.timeout:g} s")
+    print(f"cores {os.cpu_count()}, workers {args.workers}, timeout {args.timeout:g} s, {args.repeat} runs each")
     for set_name in args.sets.split(","):
         bench = SETS[set_name]()
         # tests drawing random inputs (find_zero) give different verdicts run to run: not compared
         random_tests = {p.task_id for p in bench.problems.problems.values() if "rand::" in p.test}
-        print(f"\n{bench.name}: {len(bench.samples)} samples")
+        print(f"\n{bench.name}: {len(bench.samples)} samples (median of {args.repeat} [min-max])")
         print(
-            f"  {'config':<20}{'samples/s':>10}{'CPU ms/sample':>14}{'excl. timeouts':>15}{'peak MiB':>9}"
+            f"  {'config':<20}{'samples/s':>22}{'CPU ms/sample':>22}{'excl. timeouts':>15}{'peak MiB':>9}"
             f"{'wall s':>8}{'timeouts':>9}{'passed':>7}{'first is ×':>11}"
         )
         baseline: dict[str, Any] | None = None
+        first_verdicts: dict[int, Any] | None = None
         for config in args.configs.split(","):
-            if config == "seed":
-                row = run_seed(bench, args.workers, args.timeout)
-                if row is None:
+            runs = []
+            for _ in range(args.repeat):
+                run = (
+                    run_seed(bench, args.workers, args.timeout)
+                    if config == "seed"
+                    else run_config(set_name, config, args.workers, args.timeout)
+                )
+                if run is None:
+                    break
+                runs.append(run)
+                if run["verdicts"] is None:
                     continue
-            else:
-                row = run_config(bench, CONFIGS[config], args.workers, args.timeout)
+                first_verdicts = first_verdicts or run["verdicts"]
+                differing = [
+                    i
+                    for i, v in run["verdicts"].items()
+                    if first_verdicts.get(i) != v and bench.samples[i]["task_id"] not in random_tests
+                ]
+                if differing:
+                    mismatches += len(differing)
+                    print(f"  !! {len(differing)} verdicts of {config} differ from the first: samples {differing[:10]}")
+            if not runs:
+                continue
+            row = _summary(runs, args.timeout)
             baseline = baseline or row
-            # a timed-out sample burns about one run budget of CPU; shown apart so loops do not hide the rest
-            timeout_cpu_ms = row["timeouts"] * args.timeout * 1000
-            total_cpu_ms = row["cpu_ms"] * len(bench.samples)
-            rest = max(0.0, total_cpu_ms - timeout_cpu_ms) / max(1, len(bench.samples) - row["timeouts"])
+            rate = f"{row['rate']:.1f} [{row['rate_spread'][0]:.1f}-{row['rate_spread'][1]:.1f}]"
+            cpu = f"{row['cpu_ms']:.1f} [{row['cpu_spread'][0]:.1f}-{row['cpu_spread'][1]:.1f}]"
             print(
-                f"  {config:<20}{row['rate']:>10.2f}{row['cpu_ms']:>14.1f}{rest:>15.1f}{row['peak_mib']:>9.0f}"
+                f"  {config:<20}{rate:>22}{cpu:>22}{row['rest_ms']:>15.1f}{row['peak_mib']:>9.0f}"
                 f"{row['wall']:>8.1f}{row['timeouts']:>9}{row['passed']:>7}{baseline['rate'] / row['rate']:>11.1f}"
             )
-            if row["verdicts"] is None or baseline["verdicts"] is None:
-                continue
-            differing = [
-                i
-                for i, v in row["verdicts"].items()
-                if baseline["verdicts"].get(i) != v and bench.samples[i]["task_id"] not in random_tests
-            ]
-            if differing:
-                mismatches += len(differing)
-                print(f"  !! {len(differing)} verdicts differ from {config}: samples {differing[:10]}")
     return 1 if mismatches else 0
 
 

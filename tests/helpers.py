@@ -90,3 +90,18 @@ def problem(task_id: str, signature: str, test_body: str, *, main_style: bool = 
 
 
 requires_firejail = pytest.mark.skipif(shutil.which("firejail") is None, reason="firejail not installed")
+
+
+TIMED_OUT_IN_BATCH = "isolated: compile timeout in its batch"
+
+
+def judged_alone(results: dict[str, sigil_eval.Result], blowup: str) -> dict[str, str]:
+    """Batched mode: the samples not judged by the batch harness, and why. The compile blow-up `blowup` and the
+    few neighbours left with it when bisection stops (`batched.ISOLATE_AT_MOST`) go alone for its timeout; those
+    neighbours are left out, the blow-up itself is checked."""
+    from sigil_eval.runner.batched import ISOLATE_AT_MOST
+
+    with_blowup = {name for name, r in results.items() if r.judged_by == TIMED_OUT_IN_BATCH}
+    assert blowup in with_blowup and len(with_blowup) <= ISOLATE_AT_MOST, with_blowup
+    alone = {name: r.judged_by for name, r in results.items() if r.judged_by not in ("batch", TIMED_OUT_IN_BATCH)}
+    return alone | {blowup: TIMED_OUT_IN_BATCH}

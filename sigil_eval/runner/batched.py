@@ -3,7 +3,7 @@
 compile ─ errors attributed by primary-span file ─▶ those samples are compile errors; rebuild the rest
         ─ error in the generated root ─▶ that sample goes isolated
         ─ nothing attributable (ICE, link error, OOM) ─▶ split in halves; a singleton goes isolated
-        ─ timeout (a tight budget, see `batch_compile_budget`) ─▶ split in halves; a singleton goes isolated
+        ─ timeout (a tight budget, see `batch_compile_budget`) ─▶ split in halves; ≤ 8 members go isolated
 run     ─ one forked child per sample (see harness.rs) ─▶ one record per sample; a missing one goes isolated
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sigil_eval.assemble import Program
+from sigil_eval.cargo_cache import WarmCache
 from sigil_eval.errors import InfraError
 from sigil_eval.options import wall_backstop
 from sigil_eval.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
@@ -42,8 +43,11 @@ ROOT_NAME = "main.rs"
 BINARY_NAME = "prog"
 CHILDREN_PER_HARNESS = 2
 CHILD_OUTPUT_CAP = 8 * 1024
-BATCH_BUDGET_BASE = 2.0  # CPU seconds
+BATCH_BUDGET_BASE = 1.0  # CPU seconds
 BATCH_BUDGET_PER_MEMBER = 0.05
+# a group this small that runs out of time is judged member by member (a few ~0.2 s isolated compiles) rather
+# than bisected further (a whole CPU second at least per level: RLIMIT_CPU counts in seconds)
+ISOLATE_AT_MOST = 8
 
 
 @dataclass(slots=True)
@@ -72,33 +76,34 @@ def _finish(item: BatchItem, error_type: str | None, reason: str, stderr: str = 
     return finish(item.result, error_type, reason, stderr)
 
 
-async def _compile(
-    job_dir: Path, members: list[BatchItem], edition: str, ctx: JobContext, clippy: bool
-) -> tuple[ProcessOutcome, Diagnostics, bool]:
+def batch_compiler_args(edition: str, cache: WarmCache) -> list[str]:
+    """rustc's (or clippy-driver's) arguments for a batch crate written by `write_batch_crate`."""
+    return [
+        *("--edition", edition, "--crate-name", "prog", "--crate-type", "bin", "--cfg", "test"),
+        *("-C", "opt-level=0", "-C", "debuginfo=0", "--error-format=json"),
+        *cache.extern_args(("rand", "regex", "md5", "libc")),
+        *(ROOT_NAME, "-o", BINARY_NAME),
+    ]
+
+
+def write_batch_crate(job_dir: Path, members: list[BatchItem]) -> None:
+    """The crate's files: one module per member, the generated root; the harness and the oracle are copied
+    in once per job dir."""
     for stale in job_dir.glob("s*.rs"):
         stale.unlink()
     for position, item in enumerate(members):
         (job_dir / f"{module_name(position)}.rs").write_text(item.module.text)
     (job_dir / ROOT_NAME).write_text(root_source(_listing(members)))
-    args = [
-        "--edition",
-        edition,
-        "--crate-name",
-        "prog",
-        "--crate-type",
-        "bin",
-        "--cfg",
-        "test",
-        "-C",
-        "opt-level=0",
-        "-C",
-        "debuginfo=0",
-        "--error-format=json",
-        *ctx.cache.extern_args(("rand", "regex", "md5", "libc")),
-        ROOT_NAME,
-        "-o",
-        BINARY_NAME,
-    ]
+    for source, name in ((HARNESS, HARNESS_MODULE), (ORACLE_RS, ORACLE_MODULE)):
+        if not (job_dir / f"{name}.rs").exists():
+            shutil.copyfile(source, job_dir / f"{name}.rs")
+
+
+async def _compile(
+    job_dir: Path, members: list[BatchItem], edition: str, ctx: JobContext, clippy: bool
+) -> tuple[ProcessOutcome, Diagnostics, bool]:
+    write_batch_crate(job_dir, members)
+    args = batch_compiler_args(edition, ctx.cache)
     budget = batch_compile_budget(ctx.options.compile_budget, len(members))
     return await run_compiler(
         job_dir,
@@ -115,8 +120,8 @@ async def _compile(
 def batch_compile_budget(sample_budget: float, members: int) -> float:
     """CPU seconds for compiling a batch: a clean member costs ~15 ms (20 with clippy), so a few times that,
     plus the compiler's fixed cost, is plenty. Tight on purpose: a batch that runs out is bisected, each half
-    under its own budget, and only a member that runs out alone goes to the isolated path, where it gets the
-    whole per-sample budget. One slow sample then costs a few short compiles, not its batch going isolated."""
+    under its own budget, down to a few members, which go to the isolated path, where each gets the whole
+    per-sample budget. One slow sample then costs a few short compiles, not its whole batch going isolated."""
     return min(sample_budget, BATCH_BUDGET_BASE) + BATCH_BUDGET_PER_MEMBER * members
 
 
@@ -159,8 +164,6 @@ async def run_batch(items: list[BatchItem], ctx: JobContext, slot: int) -> Batch
         group = groups.pop()
         job_dir = ctx.scratch_root / f"b{slot}-{secrets.token_hex(4)}"
         job_dir.mkdir(mode=0o755)
-        shutil.copyfile(HARNESS, job_dir / f"{HARNESS_MODULE}.rs")
-        shutil.copyfile(ORACLE_RS, job_dir / f"{ORACLE_MODULE}.rs")
         try:
             await _judge_group(group, job_dir, ctx, slot, outcome, groups)
         finally:
@@ -191,9 +194,9 @@ async def _judge_group(
             raise InfraError(failure)
         per_member, isolate = ({}, set()) if timed_out else _attribute(diagnostics, group)
         if not per_member and not isolate:
-            if len(group) == 1:
+            if len(group) == 1 or (timed_out and len(group) <= ISOLATE_AT_MOST):
                 why = "compile timeout in its batch" if timed_out else "unattributable compile failure"
-                outcome.isolate.append((group[0], why))
+                outcome.isolate.extend((item, why) for item in group)
             else:
                 middle = len(group) // 2
                 groups.extend([group[:middle], group[middle:]])

@@ -97,9 +97,10 @@ fn emit_str(text: &str, out: &mut String) {
     out.push('"');
 }
 
-fn emit_seq<'a, T: Emit + 'a>(items: impl Iterator<Item = &'a T>, out: &mut String) {
+/// A JSON array of already-typed items (tuples, map pairs).
+fn emit_items(items: &[&dyn Emit], out: &mut String) {
     out.push('[');
-    for (i, item) in items.enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -110,7 +111,8 @@ fn emit_seq<'a, T: Emit + 'a>(items: impl Iterator<Item = &'a T>, out: &mut Stri
 
 impl<T: Emit> Emit for Vec<T> {
     fn emit(&self, out: &mut String) {
-        emit_seq(self.iter(), out);
+        let items: Vec<&dyn Emit> = self.iter().map(|item| item as &dyn Emit).collect();
+        emit_items(&items, out);
     }
 }
 
@@ -125,37 +127,19 @@ impl<T: Emit> Emit for Option<T> {
 
 impl<A: Emit, B: Emit> Emit for (A, B) {
     fn emit(&self, out: &mut String) {
-        out.push('[');
-        self.0.emit(out);
-        out.push(',');
-        self.1.emit(out);
-        out.push(']');
+        emit_items(&[&self.0, &self.1], out);
     }
 }
 
 impl<A: Emit, B: Emit, C: Emit> Emit for (A, B, C) {
     fn emit(&self, out: &mut String) {
-        out.push('[');
-        self.0.emit(out);
-        out.push(',');
-        self.1.emit(out);
-        out.push(',');
-        self.2.emit(out);
-        out.push(']');
+        emit_items(&[&self.0, &self.1, &self.2], out);
     }
 }
 
 impl<A: Emit, B: Emit, C: Emit, D: Emit> Emit for (A, B, C, D) {
     fn emit(&self, out: &mut String) {
-        out.push('[');
-        self.0.emit(out);
-        out.push(',');
-        self.1.emit(out);
-        out.push(',');
-        self.2.emit(out);
-        out.push(',');
-        self.3.emit(out);
-        out.push(']');
+        emit_items(&[&self.0, &self.1, &self.2, &self.3], out);
     }
 }
 
@@ -167,11 +151,7 @@ impl<K: Emit, V: Emit> Emit for std::collections::HashMap<K, V> {
             if i > 0 {
                 out.push(',');
             }
-            out.push('[');
-            key.emit(out);
-            out.push(',');
-            value.emit(out);
-            out.push(']');
+            emit_items(&[key, value], out);
         }
         out.push(']');
     }

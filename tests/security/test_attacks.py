@@ -17,7 +17,7 @@ import pytest
 
 import sigil_eval
 
-from ..helpers import judge, problem, requires_firejail
+from ..helpers import TIMED_OUT_IN_BATCH, judge, judged_alone, problem, requires_firejail
 
 pytestmark = requires_firejail
 SECRET_ENV = "SIGIL_ATTACK_TEST_SECRET"
@@ -230,7 +230,7 @@ UNCONTROLLED = {
 }
 ROUTED_ALONE_IN_BATCHED_MODE = {
     **dict.fromkeys(sorted(COMPILE_TIME_READS - {"env_at_compile_time"}), "isolated: file inclusion"),
-    "macro_blowup": "isolated: compile timeout in its batch",  # bisected down to itself; its batch is judged
+    "macro_blowup": TIMED_OUT_IN_BATCH,  # bisected down to a few members; the rest of its batch is judged
 }
 
 
@@ -344,8 +344,8 @@ def test_attack_battery(
         if verdicts[name].error_type == "compile_error":
             assert "couldn't read" in verdicts[name].stderr or "not defined" in verdicts[name].stderr, name
     if mode == "batched":  # the batched half is judged by the batch harness, except what must run alone
-        paths = {name: verdicts[name].judged_by for name in table if verdicts[name].judged_by != "batch"}
-        assert paths == ROUTED_ALONE_IN_BATCHED_MODE
+        attacks_only = {name: verdicts[name] for name in table}
+        assert judged_alone(attacks_only, "macro_blowup") == ROUTED_ALONE_IN_BATCHED_MODE
     assert hits[0] == hits_before, "something reached the host's loopback"
     assert not [m for m in HOST_MARKERS if m.exists()], "a file was written outside the jail"
     assert not sample_processes() - before, "processes of a sample outlived the run"
