@@ -120,11 +120,16 @@ class Measured:
 
 
 def _measure(argv: list[str]) -> tuple[Measured, int]:
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
+    """Run `argv` to its end; its output is dropped, except the tail of stderr when it fails."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if process.returncode != 0:
+            stderr.seek(0)
+            print(stderr.read().decode(errors="replace")[-1000:], file=sys.stderr)
     return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), process.returncode
 
 

@@ -58,6 +58,9 @@ def test_junk_model_output() -> None:
     path = shared("codegeex2-fork-llama2-q2k-rust/samples_llama-2-7b.Q2_K_humaneval_rust.jsonl.gz")
     with gzip.open(path, "rt") as handle:
         samples = [json.loads(line) for line in handle]
+    # a 2-bit 7B model passes nothing here: some of the set's own solutions join in, so passes are compared too
+    solutions = [{"task_id": p.task_id, "completion": p.canonical_solution} for p in problems.problems.values()]
+    samples += solutions[:20]
     compare(samples, problems, timeout=5)
 
 

@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,22 +213,21 @@ CONTROLLED = COMPILE_TIME_READS | {
 # print a well-formed harness record)
 FORGERIES = {"forged_summary", "forged_harness_lines", "early_exit_zero", "panic_hook_exit_zero"}
 CONTROLLED |= FORGERIES
-# exhausting the host, killing processes, pathological compiles: running them unprotected would harm the machine
-# running the tests; their containment is what the battery's verdicts and host checks assert
-UNCONTROLLED = {
-    "fork_bomb",
-    "thread_bomb",
-    "memory_bomb",
-    "disk_fill_scratch",
-    "output_flood",
+# exhausting the host, killing processes, pathological compiles: shown to do what they try where that is harmless
+# (an unprivileged throwaway uid for `kill -9 -1`, a time limit on the loops and the compile, a capped read)
+CONTROLLED_BY_EFFECT = {
     "busy_loop",
     "sleep",
-    "kill_everyone",
+    "output_flood",
+    "disk_fill_scratch",
     "kill_parent",
+    "kill_everyone",
     "macro_blowup",
-    "const_eval_recursion",
-    "macro_recursion",
 }
+CONTROLLED |= CONTROLLED_BY_EFFECT
+# no control: the bombs would exhaust the machine running the tests unprotected, and the two recursions are
+# stopped by rustc's own limits, not by a protection of ours that could be taken away
+UNCONTROLLED = {"fork_bomb", "thread_bomb", "memory_bomb", "const_eval_recursion", "macro_recursion"}
 ROUTED_ALONE_IN_BATCHED_MODE = {
     **dict.fromkeys(sorted(COMPILE_TIME_READS - {"env_at_compile_time"}), "isolated: file inclusion"),
     "macro_blowup": TIMED_OUT_IN_BATCH,  # bisected down to a few members; the rest of its batch is judged
@@ -371,6 +371,21 @@ def _control_markers() -> list[Path]:
     return [*HOST_MARKERS, Path("/dev/shm/fill")]
 
 
+def _build(name: str, body: str, job: Path, env: dict[str, str], *, libtest: bool = False) -> Path:
+    """The attack as a program of its own: `fn leak()` called from main (or from a #[test])."""
+    rustc = shutil.which("rustc")
+    assert rustc is not None
+    tests = "\n#[test]\nfn check() {\n    assert!(leak());\n}\n" if libtest else ""
+    main = "" if libtest else '\nfn main() {\n    println!("{}", leak());\n}\n'
+    (job / "src.rs").write_text(f"fn leak() -> bool {{\n{body}{main}{tests}")
+    flags = ["--test"] if libtest else []
+    build = subprocess.run(
+        [rustc, "--edition", "2021", *flags, "src.rs", "-o", "prog"], cwd=job, env=env, capture_output=True, check=False
+    )
+    assert build.returncode == 0, f"{name} does not compile unprotected: {build.stderr.decode()[-500:]}"
+    return job / "prog"
+
+
 @pytest.mark.usefixtures("secret_holder")
 def test_each_attack_works_without_its_protection(
     home_secret: Path, listener: tuple[int, list[int]], tmp_path: Path
@@ -380,27 +395,12 @@ def test_each_attack_works_without_its_protection(
     So an attack that fails in the battery failed because of the protection, not because it cannot work."""
     port, _ = listener
     table = attacks(home_secret, port, _cache_file())
-    rustc = shutil.which("rustc")
-    assert rustc is not None
     env = {"PATH": os.environ["PATH"], SECRET_ENV: "hunter2"}
     worked: dict[str, bool] = {}
-    for name in sorted(CONTROLLED):
+    for name in sorted(CONTROLLED - CONTROLLED_BY_EFFECT):
         job = tmp_path / name
         job.mkdir()
-        body = table[name][0]
-        tests = "\n#[test]\nfn check() {\n    assert!(leak());\n}\n" if name in FORGERIES else ""
-        main = "" if name in FORGERIES else '\nfn main() {\n    println!("{}", leak());\n}\n'
-        (job / "src.rs").write_text(f"fn leak() -> bool {{\n{body}{main}{tests}")
-        flags = ["--test"] if name in FORGERIES else []
-        build = subprocess.run(
-            [rustc, "--edition", "2021", *flags, "src.rs", "-o", "prog"],
-            cwd=job,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert build.returncode == 0, f"{name} does not compile unprotected: {build.stderr[-500:]}"
+        _build(name, table[name][0], job, env, libtest=name in FORGERIES)
         run = subprocess.run(
             ["./prog"],
             cwd=job,
@@ -420,3 +420,59 @@ def test_each_attack_works_without_its_protection(
     for marker in _control_markers():
         marker.unlink(missing_ok=True)
     assert [name for name, ok in worked.items() if not ok] == []
+
+
+def _still_running_after(argv: list[str], seconds: float, cwd: Path) -> bool:
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return True
+    return False
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="kill -9 -1 is shown under a throwaway uid, which needs root")
+def test_resource_attacks_do_what_they_try_without_limits(home_secret: Path, tmp_path: Path) -> None:
+    table = attacks(home_secret, 1, _cache_file())
+    env = {"PATH": os.environ["PATH"]}
+    jobs = {name: tmp_path / name for name in CONTROLLED_BY_EFFECT}
+    for job in jobs.values():
+        job.mkdir()
+    worked: dict[str, bool] = {}
+    for name in ("busy_loop", "sleep"):
+        _build(name, table[name][0], jobs[name], env)
+        worked[name] = _still_running_after(["./prog"], 2, jobs[name])
+    _build("output_flood", table["output_flood"][0], jobs["output_flood"], env)
+    with subprocess.Popen(["./prog"], cwd=jobs["output_flood"], stdout=subprocess.PIPE) as flood:
+        assert flood.stdout is not None
+        worked["output_flood"] = len(flood.stdout.read(64 << 20)) == 64 << 20  # it would go on to 1.3 GB
+        flood.kill()
+    _build("disk_fill_scratch", table["disk_fill_scratch"][0], jobs["disk_fill_scratch"], env)
+    fill = subprocess.run(["./prog"], cwd=jobs["disk_fill_scratch"], capture_output=True, text=True, check=False)
+    worked["disk_fill_scratch"] = fill.stdout.strip() == "true"  # 1 GiB written
+    shutil.rmtree(jobs["disk_fill_scratch"])
+    _build("kill_parent", table["kill_parent"][0], jobs["kill_parent"], env)
+    parent = subprocess.run(
+        ["sh", "-c", "./prog; echo survived"], cwd=jobs["kill_parent"], capture_output=True, text=True, check=False
+    )
+    worked["kill_parent"] = parent.returncode == -9 and "survived" not in parent.stdout
+    # kill -9 -1 under a throwaway uid, beside a bystander of the same uid: the bystander dies
+    public = Path(tempfile.mkdtemp(prefix="sigil-control-"))
+    try:
+        public.chmod(0o755)
+        shutil.copy(_build("kill_everyone", table["kill_everyone"][0], jobs["kill_everyone"], env), public / "prog")
+        as_throwaway = ["setpriv", "--reuid=65123", "--regid=65123", "--clear-groups", "--"]
+        bystander = subprocess.Popen([*as_throwaway, "sleep", "60"])
+        subprocess.run([*as_throwaway, "./prog"], cwd=public, capture_output=True, timeout=60, check=False)
+        worked["kill_everyone"] = bystander.wait(timeout=10) == -9
+    finally:
+        shutil.rmtree(public)
+    # the blow-up's compile does not finish in 3 s (alone it would take far longer than any budget)
+    blowup = jobs["macro_blowup"]
+    (blowup / "src.rs").write_text(f"fn leak() -> bool {{\n{table['macro_blowup'][0]}\nfn main() {{ leak(); }}\n")
+    rustc = shutil.which("rustc")
+    assert rustc is not None
+    worked["macro_blowup"] = _still_running_after([rustc, "--edition", "2021", "src.rs", "-o", "prog"], 3, blowup)
+    assert worked == dict.fromkeys(CONTROLLED_BY_EFFECT, True)
