@@ -6,15 +6,17 @@ async with sigil_eval.Evaluator(problems) as ev:
 """
 
 from sigil_eval.engine import Evaluator, evaluate
-from sigil_eval.errors import InfraError, InputError, SigilError
+from sigil_eval.errors import InfraError, InputError, SandboxError, SigilError, StoreError, ToolchainError
 from sigil_eval.metrics import estimate_pass_at_k
 from sigil_eval.options import EvalOptions
 from sigil_eval.problemsets import ProblemSet, load_problem_set
-from sigil_eval.records import Problem, ProblemTally, Rejection, Report, Result, Sample
+from sigil_eval.records import Case, ErrorType, Problem, ProblemTally, Rejection, Report, Result, Sample
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Case",
+    "ErrorType",
     "EvalOptions",
     "Evaluator",
     "InfraError",
@@ -26,7 +28,10 @@ __all__ = [
     "Report",
     "Result",
     "Sample",
+    "SandboxError",
     "SigilError",
+    "StoreError",
+    "ToolchainError",
     "estimate_pass_at_k",
     "evaluate",
     "load_problem_set",

@@ -20,7 +20,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from sigil_eval.assemble import assemble
 from sigil_eval.cargo_cache import default_cache_root, resolve_toolchain, warm
 from sigil_eval.data import get_human_eval_dataset
-from sigil_eval.errors import InfraError, SigilError
+from sigil_eval.errors import SandboxError, SigilError, ToolchainError
 from sigil_eval.fingerprint import verdict_settings
 from sigil_eval.metrics.report import DEFAULT_KS, build_report
 from sigil_eval.options import EvalOptions
@@ -129,7 +129,7 @@ class Evaluator:
         opts = self.options
         toolchain = await resolve_toolchain()
         if opts.clippy == "required" and toolchain.clippy_driver is None:
-            raise InfraError(
+            raise ToolchainError(
                 "--clippy required, but clippy-driver is not in the toolchain (rustup component add clippy)"
             )
         cache = await warm(toolchain, opts.cache_dir)
@@ -139,7 +139,7 @@ class Evaluator:
             visible=[toolchain.sysroot, cache.deps_dir],
         )
         if opts.require_sandbox and sandbox.kind == "none":
-            raise InfraError("--require-sandbox: no sandbox available", error_type="infra_sandbox")
+            raise SandboxError("--require-sandbox: no sandbox available")
         if opts.cache:
             self._cache = VerdictCache(opts.verdict_db or default_verdict_db(opts.cache_dir))
         scratch = create_scratch()
@@ -173,7 +173,7 @@ class Evaluator:
         )
         if outcome.returncode != 0 or not outcome.stdout.startswith(b"rustc"):
             detail = outcome.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            raise InfraError(f"sandbox ({ctx.sandbox.kind}) cannot run rustc: {detail[0]}", error_type="infra_sandbox")
+            raise SandboxError(f"sandbox ({ctx.sandbox.kind}) cannot run rustc: {detail[0]}")
         # and a test binary's way in: its jail and its own uid (a failure there would look like the sample's)
         outcome = await run_limited(
             ctx.sandbox.run_argv(["/bin/true"], probe, limits, slot=0),
@@ -183,9 +183,8 @@ class Evaluator:
         )
         if outcome.returncode != 0:
             detail = outcome.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-            raise InfraError(
+            raise SandboxError(
                 f"sandbox ({ctx.sandbox.kind}) cannot start a test binary under its own uid: {detail[0]}",
-                error_type="infra_sandbox",
             )
         shutil.rmtree(probe, ignore_errors=True)
 

@@ -14,13 +14,20 @@ class InputError(SigilError):
 
 
 class InfraError(SigilError):
-    """The machine cannot evaluate (no toolchain, no sandbox, missing crate): exit code 3.
-
-    Raised instead of scoring samples, so an infrastructure failure is never counted as a model failure.
-    """
+    """The machine cannot evaluate: exit code 3. Raised instead of scoring samples, so an infrastructure failure
+    is never counted as a model failure. Catch this for all of them, or a subclass for one kind."""
 
     exit_code = 3
 
-    def __init__(self, message: str, *, error_type: str = "infra_missing_toolchain") -> None:
-        super().__init__(message)
-        self.error_type = error_type
+
+class ToolchainError(InfraError):
+    """rustc, cargo or the linker missing or failing; the prebuilt crates unusable."""
+
+
+class SandboxError(InfraError):
+    """firejail, prlimit or setpriv missing, or the jail unable to start a compiler or a test binary."""
+
+
+class StoreError(InfraError):
+    """A directory or database sigil-eval keeps (the crate cache dir, the verdict store, the problem sets'
+    sources) cannot be written, read or fetched."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import msgspec
 
 TestStyle = Literal["cfg_test", "main"]
 
-ERROR_TYPES = (
+# What a failed sample's `error_type` says (None is a pass). Infrastructure failures are not among them: they
+# stop the run (`errors.InfraError`) instead of being scored.
+ErrorType = Literal[
     "compile_error",
     "compile_timeout",
     "assertion_failure",
@@ -19,9 +21,8 @@ ERROR_TYPES = (
     "clippy_timeout",
     "invalid_sample",
     "no_code",
-    "infra_missing_toolchain",
-    "infra_sandbox",
-)
+]
+ERROR_TYPES: tuple[ErrorType, ...] = get_args(ErrorType)
 
 
 class Case(msgspec.Struct, frozen=True, kw_only=True):
@@ -70,7 +71,7 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     compile_time_ms: float | None = None
     run_time_ms: float | None = None
     binary_size_bytes: int | None = None
-    error_type: str | None = None
+    error_type: ErrorType | None = None
     stderr: str = ""
     main_free: bool = True
     passed: bool = False

@@ -16,8 +16,8 @@ from typing import Any
 
 import msgspec
 
-from sigil_eval.errors import InfraError
-from sigil_eval.records import Problem, Result
+from sigil_eval.errors import StoreError
+from sigil_eval.records import ErrorType, Problem, Result
 
 CACHE_VERSION = 2
 VERDICT_FIELDS = (
@@ -34,14 +34,14 @@ VERDICT_FIELDS = (
 )
 
 
-class Verdict(msgspec.Struct, array_like=True):
+class CachedVerdict(msgspec.Struct, array_like=True):
     compile_ok: bool | None
     test_ok: bool | None
     clippy_ok: bool | None
     compile_time_ms: float | None
     run_time_ms: float | None
     binary_size_bytes: int | None
-    error_type: str | None
+    error_type: ErrorType | None
     stderr: str
     passed: bool
     result: str
@@ -66,23 +66,21 @@ class VerdictCache:
             self._db.execute("CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict BLOB NOT NULL)")
             self._db.execute("SELECT count(*) FROM verdicts LIMIT 1").fetchone()
         except (sqlite3.DatabaseError, OSError) as exc:
-            raise InfraError(
+            raise StoreError(
                 f"verdict cache {path} unusable ({exc}): delete it, or run with --no-cache",
-                error_type="infra_missing_toolchain",
             ) from None
 
     def get(self, key: str, into: Result) -> Result | None:
         try:
             row = self._db.execute("SELECT verdict FROM verdicts WHERE key = ?", (key,)).fetchone()
         except sqlite3.DatabaseError as exc:
-            raise InfraError(
+            raise StoreError(
                 f"verdict cache {self.path} unreadable ({exc}): delete it, or run with --no-cache",
-                error_type="infra_missing_toolchain",
             ) from None
         if row is None:
             return None
         try:
-            verdict = msgspec.msgpack.decode(row[0], type=Verdict)
+            verdict = msgspec.msgpack.decode(row[0], type=CachedVerdict)
         except msgspec.DecodeError:
             return None
         self.hits += 1
@@ -90,20 +88,19 @@ class VerdictCache:
         return copy_verdict(verdict, into)
 
     def put(self, key: str, result: Result) -> None:
-        verdict = Verdict(*(getattr(result, name) for name in VERDICT_FIELDS))
+        verdict = CachedVerdict(*(getattr(result, name) for name in VERDICT_FIELDS))
         try:
             self._db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", (key, msgspec.msgpack.encode(verdict)))
         except sqlite3.DatabaseError as exc:
-            raise InfraError(
+            raise StoreError(
                 f"verdict cache {self.path} unwritable ({exc}): delete it, or run with --no-cache",
-                error_type="infra_missing_toolchain",
             ) from None
 
     def close(self) -> None:
         self._db.close()
 
 
-def copy_verdict(source: Verdict | Result, into: Result) -> Result:
+def copy_verdict(source: CachedVerdict | Result, into: Result) -> Result:
     for name in VERDICT_FIELDS:
         setattr(into, name, getattr(source, name))
     return into

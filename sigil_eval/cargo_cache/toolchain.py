@@ -9,7 +9,7 @@ from pathlib import Path
 
 import anyio
 
-from sigil_eval.errors import InfraError
+from sigil_eval.errors import ToolchainError
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +29,12 @@ class Toolchain:
 async def resolve_toolchain(rustc: str | None = None) -> Toolchain:
     candidate = rustc or os.environ.get("RUSTC") or shutil.which("rustc")
     if not candidate:
-        raise InfraError("rustc not found on PATH: install a Rust toolchain (https://rustup.rs) or set RUSTC")
+        raise ToolchainError("rustc not found on PATH: install a Rust toolchain (https://rustup.rs) or set RUSTC")
     try:
         sysroot_out = await anyio.run_process([candidate, "--print", "sysroot"])
         version_out = await anyio.run_process([candidate, "-vV"])
     except (OSError, Exception) as exc:  # CalledProcessError or exec failure: either way, no usable rustc
-        raise InfraError(f"rustc at {candidate} does not run: {exc}") from None
+        raise ToolchainError(f"rustc at {candidate} does not run: {exc}") from None
     sysroot = Path(sysroot_out.stdout.decode().strip())
     lines = version_out.stdout.decode().splitlines()
     host = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("host:")), "unknown")

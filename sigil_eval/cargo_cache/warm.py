@@ -15,7 +15,7 @@ import anyio
 import structlog
 
 from sigil_eval.cargo_cache.toolchain import Toolchain
-from sigil_eval.errors import InfraError
+from sigil_eval.errors import StoreError, ToolchainError
 
 TEMPLATE = Path(__file__).parent / "template"
 SAMPLE_CRATES = ("rand", "regex", "md5")  # what programs under evaluation may `use`
@@ -72,7 +72,7 @@ async def warm(toolchain: Toolchain, root: Path | None = None) -> WarmCache:
         directory.mkdir(parents=True, exist_ok=True)
         lock = open(directory / "warm.lock", "w")  # noqa: SIM115 - held for the whole build
     except OSError as exc:
-        raise InfraError(f"cache dir {directory} is not writable: {exc}") from None
+        raise StoreError(f"cache dir {directory} is not writable: {exc}") from None
     with lock:
         while True:
             try:
@@ -88,7 +88,9 @@ async def warm(toolchain: Toolchain, root: Path | None = None) -> WarmCache:
 
 async def _build(toolchain: Toolchain, directory: Path, manifest: Path) -> WarmCache:
     if toolchain.cargo is None:
-        raise InfraError("cargo not found: needed once to build the rand/regex/md5 crates of the workspace template")
+        raise ToolchainError(
+            "cargo not found: needed once to build the rand/regex/md5 crates of the workspace template"
+        )
     crate = directory / "template"
     crate.mkdir(exist_ok=True)
     for name in ("Cargo.toml", "Cargo.lock", "lib.rs"):
@@ -103,7 +105,7 @@ async def _build(toolchain: Toolchain, directory: Path, manifest: Path) -> WarmC
     )
     if proc.returncode != 0:
         tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        raise InfraError(f"cannot build the crate cache in {directory} (cargo exit {proc.returncode}): {tail[0]}")
+        raise ToolchainError(f"cannot build the crate cache in {directory} (cargo exit {proc.returncode}): {tail[0]}")
     rlibs: dict[str, str] = {}
     for line in proc.stdout.decode().splitlines():
         message = json.loads(line)
@@ -115,5 +117,5 @@ async def _build(toolchain: Toolchain, directory: Path, manifest: Path) -> WarmC
     manifest.write_text(json.dumps({"deps_dir": str(deps_dir), "rlibs": rlibs, "rustc": toolchain.version}))
     cached = _load_manifest(manifest)
     if cached is None:
-        raise InfraError(f"crate cache in {directory} lacks one of {SAMPLE_CRATES + HARNESS_CRATES} after building")
+        raise ToolchainError(f"crate cache in {directory} lacks one of {SAMPLE_CRATES + HARNESS_CRATES} after building")
     return cached

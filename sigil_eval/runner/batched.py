@@ -9,7 +9,6 @@ run     ─ one forked child per sample (see harness.rs) ─▶ one record per s
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 from dataclasses import dataclass, field, replace
@@ -17,10 +16,10 @@ from pathlib import Path
 
 from sigil_eval.assemble import Program
 from sigil_eval.cargo_cache import WarmCache
-from sigil_eval.errors import InfraError
+from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
 from sigil_eval.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
-from sigil_eval.records import Problem, Result
+from sigil_eval.records import ErrorType, Problem, Result
 from sigil_eval.runner.batch_source import (
     HARNESS,
     HARNESS_MODULE,
@@ -33,6 +32,7 @@ from sigil_eval.runner.code_size import BATCH_OWNER, own_code_sizes
 from sigil_eval.runner.compile import run_compiler
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics
+from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, HarnessSettings, parse_records
 from sigil_eval.runner.process import ProcessOutcome, run_limited
 from sigil_eval.runner.results import finish, stable_stderr
 from sigil_eval.runner.sandbox import RUN_UID_BASE, Limits
@@ -70,7 +70,7 @@ class BatchOutcome:
     isolate: list[tuple[BatchItem, str]] = field(default_factory=list)  # and why the batch could not judge it
 
 
-def _finish(item: BatchItem, error_type: str | None, reason: str, stderr: str = "") -> Result:
+def _finish(item: BatchItem, error_type: ErrorType | None, reason: str, stderr: str = "") -> Result:
     item.result.compile_time_ms = round(item.compile_ms, 3)
     item.result.judged_by = "batch"
     return finish(item.result, error_type, reason, stderr)
@@ -191,7 +191,7 @@ async def _judge_group(
             await _run_harness(group, job_dir, ctx, slot, diagnostics if with_clippy else None, outcome)
             return
         if not timed_out and (failure := diagnostics.environmental_failure()):
-            raise InfraError(failure)
+            raise ToolchainError(failure)
         per_member, isolate = ({}, set()) if timed_out else _attribute(diagnostics, group)
         if not per_member and not isolate:
             if len(group) == 1 or (timed_out and len(group) <= ISOLATE_AT_MOST):
@@ -227,18 +227,18 @@ async def _run_harness(
     budget = ctx.options.run_budget
     uid_base = RUN_UID_BASE + 1000 + slot * 64 if ctx.sandbox.setpriv is not None else 0
     child_wall = wall_backstop(budget)
-    argv = [
-        f"./{BINARY_NAME}",
-        str(max(1, int(budget + 0.999))),
-        str(int(child_wall * 1000)),
-        str(CHILDREN_PER_HARNESS),
-        str(uid_base),
-        str(ctx.options.run_memory),
-        str(ctx.options.run_processes),
-        str(16 << 20),
-        str(CHILD_OUTPUT_CAP),
-        str(VALUES_CAP),
-    ]
+    settings = HarnessSettings(
+        cpu_seconds=max(1, int(budget + 0.999)),
+        wall_ms=int(child_wall * 1000),
+        children=CHILDREN_PER_HARNESS,
+        uid_base=uid_base,
+        address_space=ctx.options.run_memory,
+        processes=ctx.options.run_processes,
+        file_size=16 << 20,
+        output_cap=CHILD_OUTPUT_CAP,
+        values_cap=VALUES_CAP,
+    )
+    argv = [f"./{BINARY_NAME}", *settings.argv()]
     rounds = -(-len(group) // CHILDREN_PER_HARNESS)
     limits = Limits(cpu_seconds=600, address_space=ctx.options.run_memory, file_size=16 << 20)
     process = await run_limited(
@@ -250,34 +250,29 @@ async def _run_harness(
         signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
     )
     sizes = await own_code_sizes(binary, BATCH_OWNER)
-    records: dict[int, dict[str, object]] = {}
-    for line in process.stdout.splitlines():
-        if line.startswith(b"SIGIL "):
-            record = json.loads(line[6:])
-            records[int(record["index"])] = record
+    records = parse_records(process.stdout)
     for position, item in enumerate(group):
         record = records.get(item.index)
         if record is None:
             outcome.isolate.append((item, "no record from the batch harness"))
             continue
-        if record.get("report") == [2**64 - 1, 2**64 - 1]:
-            raise InfraError("the batch harness cannot switch to its unprivileged uid", error_type="infra_sandbox")
+        if record.report == UID_SWITCH_FAILED:
+            raise SandboxError("the batch harness cannot switch to its unprivileged uid")
         result = item.result
         result.compile_ok = True
         result.binary_size_bytes = sizes.get(module_name(position), 0)
         if clippy_diagnostics is not None:
             first, last = item.program.completion_lines
             result.clippy_ok = not clippy_diagnostics.clippy_lints_within(f"{module_name(position)}.rs", first, last)
-        result.run_time_ms = float(record.get("wall_ms", 0))  # type: ignore[arg-type]
+        result.run_time_ms = float(record.wall_ms)
         verdict = judge_child(record, item.module.main_style, budget)
         if verdict.passed and item.problem.cases:
-            values = bytes.fromhex(str(record.get("values", "")))
-            verdict = judge_values(item.problem, values, int(record.get("values_bytes", 0)))  # type: ignore[call-overload]
+            verdict = judge_values(item.problem, record.values_data, record.values_bytes)
         result.test_ok = verdict.passed
         stderr = ""
         if not verdict.passed:
-            stderr = stable_stderr(bytes.fromhex(str(record.get("output", ""))).decode("utf-8", errors="replace"))
-        error_type = verdict.error_type
+            stderr = stable_stderr(record.output_text)
+        error_type: ErrorType | None = verdict.error_type
         if verdict.passed and ctx.options.clippy == "required":
             if result.clippy_ok is None:
                 error_type = "clippy_timeout"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigil_eval.errors import InfraError
+from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
 from sigil_eval.records import TestStyle
 from sigil_eval.runner.context import JobContext
@@ -90,11 +90,10 @@ async def compile_program(
     timed_out = outcome.timed_out
     if not timed_out and outcome.returncode != 0:
         if failure := diagnostics.environmental_failure():
-            raise InfraError(failure, error_type="infra_missing_toolchain")
+            raise ToolchainError(failure)
         if not diagnostics.errors and outcome.signal is None and not diagnostics.other_stderr:
-            raise InfraError(
+            raise SandboxError(
                 f"compiler exited with {outcome.returncode} and no diagnostics (sandbox failure?)",
-                error_type="infra_sandbox",
             )
     ok = outcome.returncode == 0 and not timed_out and (job_dir / BINARY_NAME).is_file()
     return CompileOutcome(

@@ -18,13 +18,15 @@ pub struct Entry {
     pub tests: &'static [(&'static str, TestFn)],
 }
 
+/// The harness's settings, one numeric argument each, in this order: `HarnessSettings` in
+/// `runner/harness_protocol.py` writes them (a test pins the two lists to each other).
 struct Config {
-    cpu_s: u64,
-    wall: Duration,
+    cpu_seconds: u64,
+    wall_ms: u64,
     children: usize,
     uid_base: u32,
     address_space: u64,
-    nproc: u64,
+    processes: u64,
     file_size: u64,
     output_cap: usize,
     values_cap: usize,
@@ -33,12 +35,12 @@ struct Config {
 fn config() -> Config {
     let a: Vec<u64> = std::env::args().skip(1).map(|s| s.parse().expect("numeric argument")).collect();
     Config {
-        cpu_s: a[0],
-        wall: Duration::from_millis(a[1]),
+        cpu_seconds: a[0],
+        wall_ms: a[1],
         children: a[2] as usize,
         uid_base: a[3] as u32,
         address_space: a[4],
-        nproc: a[5],
+        processes: a[5],
         file_size: a[6],
         output_cap: a[7] as usize,
         values_cap: a[8] as usize,
@@ -95,7 +97,7 @@ fn child(entry: &Entry, cfg: &Config, report_w: libc::c_int, out_w: libc::c_int,
                 libc::close(fd);
             }
         }
-        set_limit(libc::RLIMIT_CPU, cfg.cpu_s, cfg.cpu_s + 1);
+        set_limit(libc::RLIMIT_CPU, cfg.cpu_seconds, cfg.cpu_seconds + 1);
         set_limit(libc::RLIMIT_AS, cfg.address_space, cfg.address_space);
         set_limit(libc::RLIMIT_FSIZE, cfg.file_size, cfg.file_size);
         set_limit(libc::RLIMIT_CORE, 0, 0);
@@ -106,8 +108,8 @@ fn child(entry: &Entry, cfg: &Config, report_w: libc::c_int, out_w: libc::c_int,
                 libc::_exit(97);
             }
         }
-        set_limit(libc::RLIMIT_NPROC, cfg.nproc, cfg.nproc);
-        libc::alarm(cfg.wall.as_secs().max(1) as libc::c_uint);
+        set_limit(libc::RLIMIT_NPROC, cfg.processes, cfg.processes);
+        libc::alarm((cfg.wall_ms / 1000).max(1) as libc::c_uint);
     }
     let stack = if entry.main_style { 8 << 20 } else { 2 << 20 };
     let (mut passed, mut failed) = (0u64, 0u64);
@@ -256,7 +258,7 @@ pub fn run(entries: &[Entry]) {
             let waited = unsafe { libc::waitpid(r.pid, &mut status, libc::WNOHANG) };
             if waited == r.pid {
                 r.status = Some(status);
-            } else if r.started.elapsed() > cfg.wall + Duration::from_secs(1) && !r.killed {
+            } else if r.started.elapsed() > Duration::from_millis(cfg.wall_ms + 1000) && !r.killed {
                 unsafe {
                     libc::killpg(r.pid, libc::SIGKILL);
                     libc::kill(r.pid, libc::SIGKILL);

@@ -19,7 +19,7 @@ from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.results import finish, stable_stderr
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
-from sigil_eval.runner.verdict import Verdict, judge_libtest, judge_main, judge_values
+from sigil_eval.runner.verdict import TestVerdict, judge_libtest, judge_main, judge_values
 
 # libtest streams test output instead of holding it in memory, as the batch harness does: a sample printing
 # gigabytes then costs time in both modes, not an allocation failure in one of them
@@ -142,7 +142,7 @@ async def _run(
     ctx: JobContext,
     result: Result,
     stdin: int | None = None,
-) -> Verdict:
+) -> TestVerdict:
     budget = ctx.options.run_budget
     limits = Limits(
         cpu_seconds=budget,

@@ -6,7 +6,7 @@ import re
 
 from sigil_eval.completion import clean_completion, is_main_free
 from sigil_eval.policy import policy_violation
-from sigil_eval.records import Problem, Result, Sample
+from sigil_eval.records import ErrorType, Problem, Result, Sample
 
 _NONCE_MODULE = re.compile(r"\bsigil_[0-9a-f]{16}::")
 _BATCH_FILE = re.compile(r"\bs\d+\.rs:(?=\d)")
@@ -38,7 +38,7 @@ def fresh_result(result: Result) -> Result:
     return base_result(sample, result.sample_index)
 
 
-def finish(result: Result, error_type: str | None, reason: str = "", stderr: str = "") -> Result:
+def finish(result: Result, error_type: ErrorType | None, reason: str = "", stderr: str = "") -> Result:
     """Set the verdict: `error_type` None is a pass."""
     result.error_type = error_type
     result.passed = error_type is None

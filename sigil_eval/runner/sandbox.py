@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from sigil_eval.errors import InfraError
+from sigil_eval.errors import SandboxError
 
 SandboxKind = Literal["firejail", "none"]
 SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh", "/root/.ssh")
@@ -165,24 +165,20 @@ def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Pa
     """`auto`: firejail when installed, else refuse unless the caller allowed running without one."""
     prlimit = shutil.which("prlimit")
     if prlimit is None:
-        raise InfraError(
-            "prlimit not found (util-linux): needed to bound CPU, memory and file size", error_type="infra_sandbox"
-        )
+        raise SandboxError("prlimit not found (util-linux): needed to bound CPU, memory and file size")
     firejail = shutil.which("firejail")
     setpriv = shutil.which("setpriv")
     is_root = _is_root()
     if requested == "firejail" or (requested == "auto" and firejail):
         if firejail is None:
-            raise InfraError(
+            raise SandboxError(
                 "firejail not found: install it (apt-get install firejail) or pass --sandbox none",
-                error_type="infra_sandbox",
             )
         return Sandbox("firejail", tuple(visible), firejail, prlimit, setpriv if is_root else None)
     if requested == "auto" and not allow_no_sandbox:
-        raise InfraError(
+        raise SandboxError(
             "no sandbox available (firejail not installed): install firejail, or pass "
             "--allow-no-sandbox to run untrusted code unconfined",
-            error_type="infra_sandbox",
         )
     return Sandbox("none", tuple(visible), None, prlimit, setpriv if is_root else None)
 
