@@ -25,6 +25,10 @@ test: bootstrap
     {{venv}}/bin/sigil-eval warm
     {{py}} -m pytest -q
 
+# The fast tier: pure functions (cleaning, parsing, routing rules, the oracle's comparisons, protocols), no toolchain.
+test-fast: bootstrap
+    {{py}} -m pytest -q -m "fast and not toolchain"
+
 # Throughput benchmarks (not part of the tests).
 bench: bootstrap
     {{venv}}/bin/sigil-eval warm

@@ -5,6 +5,8 @@ from sigil_eval.completion import clean_completion, defines_fn, extract_code, is
 from sigil_eval.problemsets import problem_from_row
 from sigil_eval.rust_lexer import code_mask
 
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
+
 TEST = "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n"
 TEST = "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n"
 PROBLEM = problem_from_row(

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sigil_eval.runner.batch_source import HARNESS
 from sigil_eval.runner.harness_protocol import ChildRecord, HarnessSettings, parse_records
+
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 
 SOURCE = HARNESS.read_text()
 

@@ -16,6 +16,8 @@ from sigil_eval.records import Case
 
 from .helpers import judge, requires_firejail, write_jsonl
 
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
+
 
 def _values(*records: tuple[int, Any]) -> bytes:
     return b"".join(f"{i}\t{json.dumps(v)}\n".encode() for i, v in records)
@@ -139,6 +141,7 @@ FORGE = """\
 
 
 @requires_firejail
+@pytest.mark.toolchain
 def test_both_paths_judge_recorded_cases_alike() -> None:
     samples = [
         {"task_id": "C/stats", "completion": STATS, "completion_id": "right"},

@@ -5,6 +5,8 @@ from sigil_eval.metrics.passk import estimate_pass_at_k, pass_at_k_reference
 from sigil_eval.metrics.report import build_report
 from sigil_eval.records import Result
 
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
+
 
 def test_vectorised_equals_the_reference_loop() -> None:
     rng = np.random.default_rng(7)

