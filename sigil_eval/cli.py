@@ -26,6 +26,7 @@ from sigil_eval.log import configure_logging
 from sigil_eval.metrics.report import format_summary, seed_metrics
 from sigil_eval.options import EvalOptions, available_cpus
 from sigil_eval.problemsets import load_problem_set
+from sigil_eval.progress import RunProgress
 from sigil_eval.records import Rejection, Result, Sample
 from sigil_eval.samples import convert_pipeline_file, read_samples
 
@@ -272,29 +273,6 @@ def _options(args: argparse.Namespace) -> EvalOptions:
     ).validate()
 
 
-class _Progress:
-    """A rate/ETA line on a TTY, a log line every 10 s otherwise."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.started, self.last = total, 0, time.perf_counter(), 0.0
-        self.tty = sys.stderr.isatty()
-
-    def tick(self) -> None:
-        self.done += 1
-        now = time.perf_counter()
-        if now - self.last < (0.2 if self.tty else 10.0) and self.done < self.total:
-            return
-        self.last = now
-        rate = self.done / max(now - self.started, 1e-9)
-        eta = (self.total - self.done) / rate if rate else 0.0
-        if self.tty:
-            print(f"\r{self.done}/{self.total} samples  {rate:.1f}/s  ETA {eta:.0f}s ", end="", file=sys.stderr)
-            if self.done >= self.total:
-                print(file=sys.stderr)
-        else:
-            log.info("progress", done=self.done, total=self.total, rate=round(rate, 2), eta_s=round(eta))
-
-
 def default_out(samples: Path) -> Path:
     return samples.with_name(samples.name + "_results.jsonl")
 
@@ -329,15 +307,17 @@ async def _evaluate(args: argparse.Namespace) -> int:
             for entry in pending:
                 yield entry
 
-        progress = _Progress(sum(1 for _, item in pending if isinstance(item, Sample)))
+        total = sum(1 for _, item in pending if isinstance(item, Sample))
+        progress = RunProgress(total, interactive=sys.stderr.isatty() and not args.log_json)
         if args.fresh:
             journal.path.unlink(missing_ok=True)
         journal.open()  # appends: earlier lines stay valid, later lines win on the next load
         try:
-            async for result in evaluator.results_indexed(stream(), progress.total):
-                results[result.sample_index] = result
-                journal.append(result)
-                progress.tick()
+            with progress:
+                async for result in evaluator.results_indexed(stream(), total):
+                    results[result.sample_index] = result
+                    journal.append(result)
+                    progress.advance(result)
         finally:
             journal.close()
     journal.finish(results.values())

@@ -9,6 +9,17 @@ import orjson
 import structlog
 
 
+class _CurrentStderr:
+    """Whatever `sys.stderr` is when a line is written: a progress bar that redirects stderr then shows log lines
+    above itself instead of being torn by them."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(*, verbose: bool = False, json_lines: bool = False) -> None:
     processors: list[structlog.typing.Processor] = [
         structlog.processors.add_log_level,
@@ -19,7 +30,7 @@ def configure_logging(*, verbose: bool = False, json_lines: bool = False) -> Non
         factory: structlog.typing.WrappedLogger = structlog.BytesLoggerFactory(file=sys.stderr.buffer)
     else:
         processors.append(structlog.dev.ConsoleRenderer(colors=False))
-        factory = structlog.PrintLoggerFactory(file=sys.stderr)
+        factory = structlog.PrintLoggerFactory(file=_CurrentStderr())  # type: ignore[arg-type]
     structlog.configure(
         processors=processors,
         wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG if verbose else logging.INFO),

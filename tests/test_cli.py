@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -230,3 +231,29 @@ def test_workers_default_to_the_cpus_this_process_may_use() -> None:
     pinned = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert pinned.stdout.split() == ["1", "1"]
     assert EvalOptions().workers == len(os.sched_getaffinity(0))
+
+
+@requires_firejail
+def test_a_terminal_gets_a_progress_bar_and_a_pipe_gets_log_lines(seed_example: tuple[Path, Path]) -> None:
+    problems, samples = seed_example
+    exe = str(Path(sys.executable).with_name("sigil-eval"))
+    argv = [exe, str(samples), "--problems", str(problems), "--fresh"]
+    leader, follower = pty.openpty()
+    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower) as proc:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    screen = seen.decode(errors="replace")
+    assert "judging" in screen and "4/4" in screen and "passed" in screen and "failed 2" in screen
+    piped = cli(*argv[1:])
+    assert piped.returncode == 0 and "judging" not in piped.stderr
+    assert "progress" in piped.stderr and "done=4" in piped.stderr and "failed=2" in piped.stderr
