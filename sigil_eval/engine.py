@@ -97,6 +97,7 @@ class Evaluator:
         self.problem_set = resolve_problems(problems, prelude=self.options.prelude)
         self.rejections: list[Rejection] = []
         self._ctx: JobContext | None = None
+        self._tasks: TaskGroup | None = None
         self._slots = WorkerSlots(self.options.workers)
         self.routed: dict[str, int] = {}  # batched mode: why samples went to the isolated path
         self.syntax_batched = 0  # samples tree-sitter could not parse, judged in batches of their own
@@ -149,15 +150,29 @@ class Evaluator:
         except BaseException:
             shutil.rmtree(scratch, ignore_errors=True)
             raise
+        # the evaluator's work runs in a task group of its own lifetime, never in a consumer's generator
+        self._tasks = anyio.create_task_group()
+        await self._tasks.__aenter__()
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if self._ctx is not None and not self.options.keep_scratch:
-            shutil.rmtree(self._ctx.scratch_root, ignore_errors=True)
-        if self._cache is not None:
-            self._cache.close()
+    ) -> bool | None:
+        try:
+            if self._tasks is None:
+                return None
+            tasks, self._tasks = self._tasks, None
+            return await tasks.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as failure:
+            # callers catch our errors by type (an InfraError means exit 3), not groups of them
+            if (ours := first_sigil_error(failure)) is not None:
+                raise ours from None
+            raise
+        finally:
+            if self._ctx is not None and not self.options.keep_scratch:
+                shutil.rmtree(self._ctx.scratch_root, ignore_errors=True)
+            if self._cache is not None:
+                self._cache.close()
 
     async def _check_sandbox(self) -> None:
         """Start the sandbox once with the real compiler, so a broken jail fails the run, not every sample."""
@@ -216,45 +231,64 @@ class Evaluator:
         """Like `results`, for callers that number their own inputs (the CLI numbers file lines). `total`, when
         known, evens batches out so that every worker gets the same share."""
         send, receive = anyio.create_memory_object_stream[Result](max_buffer_size=self.options.workers * 4)
-
-        async def feed() -> None:
-            async with send, anyio.create_task_group() as group:
-                batch_send, batch_receive = anyio.create_memory_object_stream[BatchItem](
-                    max_buffer_size=self.options.batch_size * (self.options.workers + 1)
-                )
-                if self.options.mode == "batched":
-                    limit = batch_limit(total, self.options.batch_size, self.options.workers)
-                    group.start_soon(self._batcher, batch_receive, group, send.clone(), limit)
-                else:
-                    batch_receive.close()
-                async with batch_send:
-                    async for index, item in items:
-                        if isinstance(item, Rejection):
-                            self.rejections.append(item)
-                            continue
-                        prepared = self._prepare(index, item)
-                        if isinstance(prepared, Result):
-                            await send.send(prepared)
-                        elif isinstance(prepared, BatchItem):
-                            await batch_send.send(prepared)
-                        elif isinstance(prepared, IsolatedItem):
-                            await self._start_isolated(group, prepared, send)
-
+        run = anyio.CancelScope()  # this run's work: cancelled when its consumer stops, early or not
+        watch = anyio.CancelScope()
+        self.tasks.start_soon(self._feed, items, total, send, run)
+        self.tasks.start_soon(self._watch_stalls, watch)
         try:
-            async with anyio.create_task_group() as group:
-                group.start_soon(feed)
-                group.start_soon(self._stalls.run)
-                async with receive:
-                    async for result in receive:
-                        self._stalls.finished(result.sample_index)
-                        for settled in self._settle(result):
-                            yield settled
-                group.cancel_scope.cancel()  # only the stall watch is left
-        except BaseExceptionGroup as failure:
-            # callers catch our errors by type (an InfraError means exit 3), not groups of them
-            if (ours := first_sigil_error(failure)) is not None:
-                raise ours from None
-            raise
+            async with receive:
+                async for result in receive:
+                    self._stalls.finished(result.sample_index)
+                    for settled in self._settle(result):
+                        yield settled
+        finally:
+            run.cancel()
+            watch.cancel()
+
+    @property
+    def tasks(self) -> TaskGroup:
+        if self._tasks is None:
+            raise RuntimeError("use `async with Evaluator(...)` before evaluating")
+        return self._tasks
+
+    async def _watch_stalls(self, scope: anyio.CancelScope) -> None:
+        with scope:
+            await self._stalls.run()
+
+    async def _feed(
+        self,
+        items: AsyncIterable[tuple[int, Sample | Rejection]],
+        total: int | None,
+        send: MemoryObjectSendStream[Result],
+        run: anyio.CancelScope,
+    ) -> None:
+        """Prepare each item and hand it to a batch or an isolated job. It runs in the evaluator's task group,
+        not inside the consumer's generator, so a consumer that stops early leaves no task group open."""
+        with run:
+            try:
+                async with send, anyio.create_task_group() as group:
+                    batch_send, batch_receive = anyio.create_memory_object_stream[BatchItem](
+                        max_buffer_size=self.options.batch_size * (self.options.workers + 1)
+                    )
+                    if self.options.mode == "batched":
+                        limit = batch_limit(total, self.options.batch_size, self.options.workers)
+                        group.start_soon(self._batcher, batch_receive, group, send.clone(), limit)
+                    else:
+                        batch_receive.close()
+                    async with batch_send:
+                        async for index, item in items:
+                            if isinstance(item, Rejection):
+                                self.rejections.append(item)
+                                continue
+                            prepared = self._prepare(index, item)
+                            if isinstance(prepared, Result):
+                                await send.send(prepared)
+                            elif isinstance(prepared, BatchItem):
+                                await batch_send.send(prepared)
+                            elif isinstance(prepared, IsolatedItem):
+                                await self._start_isolated(group, prepared, send)
+            except* (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                pass  # the consumer stopped reading: there is no one left to judge for
 
     def _settle(self, result: Result) -> list[Result]:
         """Store a fresh verdict in the cache and hand it to the samples of this run with the same program."""

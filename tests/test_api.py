@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,28 @@ def test_verify_fraction_catches_a_planted_difference_in_any_agreed_field(
     evaluator, results = anyio.run(main)
     assert evaluator.verified == 2 and evaluator.verify_mismatches == 2
     assert [r.judged_by for r in results] == ["isolated: verification"] * 2
+
+
+@requires_firejail
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_consumer_that_stops_early_leaves_nothing_running() -> None:
+    """Breaking out of `results()` cancels the rest of the run: the evaluator closes promptly, its scratch dir
+    is gone, and no sample is still being compiled or run."""
+    samples = [{"task_id": "test_rust/0", "completion": f"    {i} - {i} + 1\n}}\n"} for i in range(300)]
+    samples[1:1] = [{"task_id": "test_rust/0", "completion": "    loop {}\n}\n"}] * 4
+
+    async def main() -> tuple[sigil_eval.Result, Path, float]:
+        async with sigil_eval.Evaluator({"t": RETURN_ONE}, clippy="off", cache=False, batch_size=20) as ev:
+            got = []
+            async for result in ev.results(samples):
+                got.append(result)
+                break
+            started = anyio.current_time()
+            scratch = ev.context.scratch_root
+        return got[0], scratch, anyio.current_time() - started
+
+    first, scratch, closing = anyio.run(main)
+    gc.collect()  # a process or pipe the cancellation left open would warn here, and fail the test
+    assert first.task_id == "test_rust/0"
+    assert closing < 5, f"closing took {closing:.1f} s: the remaining work was not cancelled"
+    assert not scratch.exists()

@@ -101,15 +101,16 @@ async def run_limited(
     """
     out, err = _CappedBuffer(output_cap), _CappedBuffer(output_cap)
     started = time.perf_counter()
-    process = await anyio.open_process(
-        list(argv),
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL if stdin is None else stdin,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
+    with anyio.CancelScope(shield=True):  # a start cut short by a cancellation would leak its pipes
+        process = await anyio.open_process(
+            list(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL if stdin is None else stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
     timed_out = False
     try:
         with anyio.move_on_after(wall_timeout) as scope:
