@@ -20,7 +20,7 @@ from sigil_eval.engine import Evaluator, first_sigil_error, report_for, resolve_
 from sigil_eval.errors import SigilError
 from sigil_eval.humaneval.build import build as build_set
 from sigil_eval.humaneval.build import built_set_path
-from sigil_eval.journal import Journal, matches
+from sigil_eval.journal import Journal
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
 from sigil_eval.metrics.report import format_summary, seed_metrics
@@ -311,22 +311,10 @@ async def _evaluate(args: argparse.Namespace) -> int:
     evaluator = Evaluator(args.problems, options)
     known = evaluator.problem_set.problems
     entries = list(read_samples(samples_path, known))  # decoding is cheap; verdicts stream below
-    results: dict[int, Result] = {}
     async with evaluator:
         settings = {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256}
         journal = Journal(out, settings)
-        previous = {} if args.fresh else journal.load()
-        if journal.stale:
-            log.warning(
-                "journal of an earlier run under other settings moved aside; judging every sample again",
-                differs=",".join(journal.stale),
-                journal=str(journal.path) + ".stale",
-            )
-        for index, item in entries:
-            if isinstance(item, Sample) and (old := previous.get(index)) is not None and matches(old, item):
-                results[index] = old
-        if results:
-            log.info("resuming from journal", kept=len(results), journal=str(journal.path))
+        results: dict[int, Result] = {} if args.fresh else journal.resume(entries)
         pending = [(i, item) for i, item in entries if i not in results]
 
         async def stream() -> AsyncIterator[tuple[int, Sample | Rejection]]:

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import msgspec
+import structlog
 
 from sigil_eval.jsonl import encode_line, write_jsonl
-from sigil_eval.records import Result, Sample
+from sigil_eval.records import Rejection, Result, Sample
 
 _decoder = msgspec.json.Decoder(Result)
+log = structlog.get_logger("sigil_eval")
 
 
 class _Header(msgspec.Struct):
@@ -57,6 +59,25 @@ class Journal:
             os.replace(self.path, self.path.with_name(self.path.name + ".stale"))
         return done
 
+    def resume(self, entries: Iterable[tuple[int, Sample | Rejection]]) -> dict[int, Result]:
+        """The verdicts an interrupted run under the same settings left for these input lines: a line is kept
+        only when the journal holds a result for the very same sample there. Says what it did in the log."""
+        previous = self.load()
+        if self.stale:
+            log.warning(
+                "journal of an earlier run under other settings moved aside; judging every sample again",
+                differs=",".join(self.stale),
+                journal=str(self.path) + ".stale",
+            )
+        kept = {
+            index: old
+            for index, item in entries
+            if isinstance(item, Sample) and (old := previous.get(index)) is not None and _matches(old, item)
+        }
+        if kept:
+            log.info("resuming from journal", kept=len(kept), journal=str(self.path))
+        return kept
+
     def open(self) -> None:
         self.out_path.parent.mkdir(parents=True, exist_ok=True)
         self._handle = open(self.path, "ab")  # noqa: SIM115 - lives for the whole run
@@ -83,7 +104,7 @@ class Journal:
         self.path.unlink(missing_ok=True)
 
 
-def matches(result: Result, sample: Sample) -> bool:
+def _matches(result: Result, sample: Sample) -> bool:
     """A journaled result is reused only for the very same sample at the same line."""
     return (result.task_id, result.completion, result.completion_id) == (
         sample.task_id,
