@@ -23,7 +23,7 @@ from sigil_eval.humaneval.build import built_set_path
 from sigil_eval.journal import Journal
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
-from sigil_eval.metrics.report import format_summary, seed_metrics
+from sigil_eval.metrics.report import DEFAULT_KS, format_summary, seed_metrics
 from sigil_eval.options import EvalOptions
 from sigil_eval.problemsets import load_problem_set
 from sigil_eval.progress import RunProgress
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--compile-timeout", type=float, default=None, help="seconds of CPU per compile (None: --timeout)")
     ev.add_argument("--run-timeout", type=float, default=None, help="seconds of CPU per test run (None: --timeout)")
-    ev.add_argument("--k", "--ks", dest="k", type=_ks, default=[1, 10, 100], help="the k of pass@k, e.g. 1,10,100")
+    ev.add_argument("--k", "--ks", dest="k", type=_ks, default=list(DEFAULT_KS), help="the k of pass@k, e.g. 1,10,100")
     ev.add_argument(
         "--clippy",
         choices=["off", "advisory", "required"],

@@ -98,6 +98,7 @@ class Evaluator:
         self.rejections: list[Rejection] = []
         self._ctx: JobContext | None = None
         self._tasks: TaskGroup | None = None
+        self._settings: dict[str, Any] | None = None
         self._slots = WorkerSlots(self.options.workers)
         self.routed: dict[str, int] = {}  # batched mode: why samples went to the isolated path
         self.syntax_batched = 0  # samples tree-sitter could not parse, judged in batches of their own
@@ -122,9 +123,11 @@ class Evaluator:
 
     @property
     def verdict_settings(self) -> dict[str, Any]:
-        """What besides the sample decides its verdict in this run (see `fingerprint`)."""
-        ctx = self.context
-        return verdict_settings(ctx.toolchain.version, ctx.sandbox.kind, self.options)
+        """What besides the sample decides its verdict in this run (see `fingerprint`); worked out once, when
+        the context opens, not per sample."""
+        if self._settings is None:
+            raise RuntimeError("use `async with Evaluator(...)` before evaluating")
+        return self._settings
 
     async def __aenter__(self) -> Evaluator:
         opts = self.options
@@ -145,6 +148,7 @@ class Evaluator:
             self._cache = VerdictCache(opts.verdict_db or default_verdict_db(opts.cache_dir))
         scratch = create_scratch()
         self._ctx = JobContext(toolchain=toolchain, cache=cache, sandbox=sandbox, options=opts, scratch_root=scratch)
+        self._settings = verdict_settings(toolchain.version, sandbox.kind, opts)
         try:
             await self._check_sandbox()
         except BaseException:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +112,9 @@ def place(tests: str, module_path: str) -> str:
     return tests.replace(PATH_PLACEHOLDER, module_path)
 
 
+@lru_cache(maxsize=4)
 def inline_module(name: str) -> str:
-    """The oracle as an inline module (the isolated path; the batch crate has it as a file)."""
+    """The oracle as an inline module (the isolated path; the batch crate has it as a file). Read once."""
     return f"\n#[allow(dead_code)]\nmod {name} {{\n{ORACLE_RS.read_text()}}}\n"
 
 
