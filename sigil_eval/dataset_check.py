@@ -48,7 +48,7 @@ class Defect:
 async def check_problem_set(
     problem_set: ProblemSet, *, repeats: int = 2, **options: object
 ) -> tuple[list[Defect], int]:
-    """Defects, and the number of problems checked. The verdict cache is off: repeats must really run."""
+    """Defects, and the number of problems checked. The verdict store is off: repeats must really run."""
     samples: list[dict[str, object]] = []
     for problem in problem_set.problems.values():
         if problem.canonical_solution is not None:
@@ -64,7 +64,7 @@ async def check_problem_set(
             if (body := trivial_completion(problem, expression)) is not None:
                 samples.append({"task_id": problem.task_id, "completion": body, "completion_id": f"trivial: {name}"})
     by_task: dict[str, list[Result]] = defaultdict(list)
-    async with Evaluator(problem_set, **{**options, "cache": False}) as evaluator:  # type: ignore[arg-type]
+    async with Evaluator(problem_set, **{**options, "reuse_verdicts": False}) as evaluator:  # type: ignore[arg-type]
         async for result in evaluator.results(samples):
             by_task[result.task_id].append(result)
     defects: list[Defect] = []

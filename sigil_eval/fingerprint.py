@@ -1,4 +1,4 @@
-"""Everything besides the sample that can change a verdict, named once: the verdict cache keys on it, and a
+"""Everything besides the sample that can change a verdict, named once: the verdict store keys on it, and a
 journal only resumes a run whose settings are the same.
 
 The judging code is part of it: a digest of sigil-eval's own source files, so that verdicts of an older (or

@@ -37,9 +37,9 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     stall_warning: float = 30.0  # seconds without a result before the samples in flight are logged
     verify_fraction: float = 0.0  # batched mode: re-judge this share of batched samples alone and compare
     batch_wait: float = 0.3  # seconds a partial batch waits for more samples from a stream
-    cache_dir: Path | None = None  # crate cache root (default ~/.cache/sigil-eval, or $SIGIL_EVAL_CACHE)
-    cache: bool = True  # reuse verdicts of identical programs (SQLite), within a run and across runs
-    verdict_db: Path | None = None  # default: $SIGIL_EVAL_VERDICT_DB, else <cache root>/verdicts.sqlite
+    cache_dir: Path | None = None  # the crate cache's root (default ~/.cache/sigil-eval, or $SIGIL_EVAL_CACHE)
+    reuse_verdicts: bool = True  # identical programs judged once, within a run and across runs (the verdict store)
+    verdict_store: Path | None = None  # its SQLite file: $SIGIL_EVAL_VERDICT_DB, else <cache_dir>/verdicts.sqlite
     keep_scratch: bool = False
     output_cap: int = 64 * 1024  # bytes of stdout/stderr kept per process
     compile_memory: int = 4 << 30  # RLIMIT_AS of the compiler

@@ -77,7 +77,7 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     passed: bool = False
     result: str = ""
     # which path judged it: "batch", "isolated" (isolated mode), "isolated: <why>" (batched mode sent it alone),
-    # "cache" (a verdict of an earlier run); empty when nothing was compiled (policy, no code)
+    # "store" (judged in an earlier run, from the verdict store); empty when nothing was compiled (policy, no code)
     judged_by: str = ""
 
 
@@ -103,6 +103,32 @@ class ProblemTally(msgspec.Struct, kw_only=True):
     passed: int
 
 
+class RunSetting(msgspec.Struct, kw_only=True):
+    """What a run judged with: the report's header."""
+
+    rustc_version: str = ""
+    problem_set: str = ""
+    problem_set_sha256: str = ""
+    prelude_applied: int = 0  # problems that received the HumanEval-X `use` prelude
+    mode: str = "batched"
+    sandbox: str = ""
+    clippy: str = ""
+
+
+class RunStats(msgspec.Struct, kw_only=True):
+    """How a run's verdicts came about: counted by the evaluator as it goes, printed by the report."""
+
+    routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)  # batched mode: why samples ran alone
+    syntax_batched: int = 0  # batched mode: samples that did not parse, judged in batches of their own
+    reused_verdicts: int = 0  # verdicts served by the verdict store, judged in earlier runs
+    deduplicated: int = 0  # samples whose program another sample of this run already had
+    verified: int = 0  # batched mode, --verify-fraction: samples re-judged alone
+    verify_mismatches: int = 0  # …whose isolated verdict differed (the isolated one is reported)
+
+    def route(self, why: str) -> None:
+        self.routed_isolated[why] = self.routed_isolated.get(why, 0) + 1
+
+
 class Report(msgspec.Struct, kw_only=True):
     pass_at_k: dict[str, float]
     n_samples: int
@@ -115,19 +141,21 @@ class Report(msgspec.Struct, kw_only=True):
     avg_binary_size_bytes: float | None
     error_types: dict[str, int]
     per_problem: dict[str, ProblemTally]
+    # RunSetting's fields
     rustc_version: str = ""
     problem_set: str = ""
     problem_set_sha256: str = ""
-    prelude_applied: int = 0  # problems that received the HumanEval-X `use` prelude
+    prelude_applied: int = 0
     mode: str = "batched"
-    routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)  # batched mode: why samples ran alone
-    cache_hits: int = 0  # verdicts reused from earlier runs
-    deduplicated: int = 0  # samples whose program another sample of this run already had
-    verified: int = 0  # batched mode, --verify-fraction: samples re-judged alone
-    verify_mismatches: int = 0  # …whose isolated verdict differed (the isolated one is reported)
-    syntax_batched: int = 0  # batched mode: samples that did not parse, judged in batches of their own
     sandbox: str = ""
     clippy: str = ""
+    # RunStats' fields
+    routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)
+    syntax_batched: int = 0
+    reused_verdicts: int = 0
+    deduplicated: int = 0
+    verified: int = 0
+    verify_mismatches: int = 0
     elapsed_s: float = 0.0
     samples_per_s: float = 0.0
     rejections: list[Rejection] = msgspec.field(default_factory=list)

@@ -1,32 +1,30 @@
-"""How work is handed out: numbered worker slots, batch sizes, and filling batches from a stream."""
+"""How work is handed out: the `Scheduler` turns routed samples into jobs for an executor (see `runner.jobs`),
+with its helpers: batch sizes, and filling batches from a stream."""
 
 from __future__ import annotations
 
 import math
+import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import anyio
-from anyio.streams.memory import MemoryObjectReceiveStream
+import structlog
+from anyio.abc import TaskGroup
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from sigil_eval.options import EvalOptions
+from sigil_eval.records import AGREED_FIELDS, Result, RunStats
+from sigil_eval.runner.batched import BatchItem
+from sigil_eval.runner.isolated import IsolatedItem
+from sigil_eval.runner.jobs import BatchJob, Executor, IsolatedJob, Job
+from sigil_eval.runner.results import fresh_result
+from sigil_eval.stalls import StallWatch
+
+log = structlog.get_logger("sigil_eval")
 
 Item = TypeVar("Item")
-
-
-class WorkerSlots:
-    """`workers` numbered slots; a job holds one while it runs (its number picks the job's sandbox uid)."""
-
-    def __init__(self, workers: int) -> None:
-        self._free = list(range(workers))
-        self._limiter = anyio.Semaphore(workers)
-
-    async def acquire(self) -> int:
-        await self._limiter.acquire()
-        return self._free.pop()
-
-    def release(self, slot: int) -> None:
-        self._free.append(slot)
-        self._limiter.release()
 
 
 def batch_limit(total: int | None, size: int, workers: int) -> int:
@@ -66,3 +64,103 @@ async def fill_batches(
                 pending = []
         if pending:
             await start(pending)
+
+
+class Scheduler:
+    """Routed samples in, verdicts out. Batch members are grouped into batches (by edition, and unparsable ones
+    apart), samples routed alone become isolated jobs; at most `executor.capacity` jobs are in flight. What a
+    batch hands back unjudged is re-queued alone; with `verify_fraction`, a share of batched verdicts is
+    re-judged alone and the isolated verdict wins any difference."""
+
+    def __init__(self, executor: Executor, options: EvalOptions, stats: RunStats, stalls: StallWatch) -> None:
+        self._executor = executor
+        self._options = options
+        self._stats = stats
+        self._stalls = stalls
+        self._in_flight = anyio.Semaphore(executor.capacity)
+        self._rng = random.Random()  # picks the samples --verify-fraction re-judges alone
+
+    async def run(
+        self,
+        routed: MemoryObjectReceiveStream[BatchItem | IsolatedItem],
+        total: int | None,
+        send: MemoryObjectSendStream[Result],
+    ) -> None:
+        """Judge everything `routed` yields; every verdict goes to `send`, which is closed at the end."""
+        limit = batch_limit(total, self._options.batch_size, self._options.workers)
+        async with send, anyio.create_task_group() as group:
+            members_send, members = anyio.create_memory_object_stream[BatchItem]()
+            group.start_soon(fill_batches, members, limit, self._options.batch_wait, self._batches(group, send))
+            async with members_send, routed:
+                async for item in routed:
+                    if isinstance(item, BatchItem):
+                        await members_send.send(item)
+                    else:
+                        await self._submit(group, IsolatedJob(item), send)
+
+    def _batches(
+        self, group: TaskGroup, send: MemoryObjectSendStream[Result]
+    ) -> Callable[[list[BatchItem]], Awaitable[None]]:
+        async def start(items: list[BatchItem]) -> None:
+            by_kind: dict[tuple[str, bool], list[BatchItem]] = {}
+            for item in items:
+                by_kind.setdefault((item.problem.edition, item.syntax_error), []).append(item)
+            for batch in by_kind.values():
+                self._stats.syntax_batched += sum(item.syntax_error for item in batch)
+                await self._submit(group, BatchJob(tuple(batch)), send)
+
+        return start
+
+    async def _submit(
+        self,
+        group: TaskGroup,
+        job: Job,
+        send: MemoryObjectSendStream[Result],
+        checking: Result | None = None,
+    ) -> None:
+        await self._in_flight.acquire()
+        group.start_soon(self._execute, group, job, send, checking)
+
+    async def _execute(
+        self, group: TaskGroup, job: Job, send: MemoryObjectSendStream[Result], checking: Result | None
+    ) -> None:
+        members = job.items if isinstance(job, BatchJob) else (job.item,)
+        for member in members:
+            self._stalls.started(member.index, member.result.task_id)
+        try:
+            outcome = await self._executor.execute(job)
+        finally:
+            self._in_flight.release()
+        if checking is not None:
+            await send.send(self._compared(checking, outcome.results[0]))
+            return
+        verify = self._options.verify_fraction
+        by_index = {member.index: member for member in members}
+        for result in outcome.results:
+            if isinstance(job, BatchJob) and verify and self._rng.random() < verify:
+                member = by_index[result.sample_index]
+                alone = IsolatedItem(member.problem, member.program, fresh_result(result), why="verification")
+                await self._submit(group, IsolatedJob(alone), send, checking=result)
+            else:
+                await send.send(result)
+        for item in outcome.requeue:
+            self._stats.route(item.why)
+            await self._submit(group, IsolatedJob(item), send)
+
+    def _compared(self, batched: Result, alone: Result) -> Result:
+        """The verdict to report for a verified sample: the batched one when both agree, else (said loudly)
+        the isolated one."""
+        self._stats.verified += 1
+        differing = [f for f in AGREED_FIELDS if getattr(alone, f) != getattr(batched, f)]
+        if not differing:
+            return batched
+        self._stats.verify_mismatches += 1
+        log.error(
+            "batched verdict differs from the isolated one",
+            task_id=batched.task_id,
+            sample_index=batched.sample_index,
+            fields=",".join(differing),
+            batched=[getattr(batched, f) for f in differing],
+            isolated=[getattr(alone, f) for f in differing],
+        )
+        return alone

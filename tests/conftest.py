@@ -8,8 +8,8 @@ import pytest
 
 
 @pytest.fixture(scope="session", autouse=True)
-def session_verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Keep the suite off the user's verdict cache, also for module-scoped fixtures, which pytest sets up
+def session_verdict_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the suite off the user's verdict store, also for module-scoped fixtures, which pytest sets up
     before any function-scoped fixture could point them elsewhere."""
     path = tmp_path_factory.mktemp("session-verdicts") / "verdicts.sqlite"
     previous = os.environ.get("SIGIL_EVAL_VERDICT_DB")
@@ -22,8 +22,8 @@ def session_verdict_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 @pytest.fixture(autouse=True)
-def fresh_verdict_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test starts with an empty verdict cache (CLI subprocesses inherit the variable), so tests judge
+def fresh_verdict_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test starts with an empty verdict store (CLI subprocesses inherit the variable), so tests judge
     samples instead of reading earlier tests' verdicts. The crate cache stays shared."""
     path = tmp_path_factory.mktemp("verdicts") / "verdicts.sqlite"
     monkeypatch.setenv("SIGIL_EVAL_VERDICT_DB", str(path))

@@ -50,8 +50,8 @@ def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def evaluate(samples: list[dict[str, Any]], problems: Any, **options: Any) -> Report:
-    """Through the API; the verdict cache is off unless asked for: these tests are about judging."""
-    options.setdefault("cache", False)
+    """Through the API; the verdict store is off unless asked for: these tests are about judging."""
+    options.setdefault("reuse_verdicts", False)
 
     async def run() -> Report:
         return await sigil_eval.evaluate(samples, problems, **options)
@@ -60,8 +60,8 @@ def evaluate(samples: list[dict[str, Any]], problems: Any, **options: Any) -> Re
 
 
 def judge(samples: list[dict[str, Any]], problems: Any, **options: Any) -> list[sigil_eval.Result]:
-    """Results in input order; the verdict cache is off unless asked for."""
-    options.setdefault("cache", False)
+    """Results in input order; the verdict store is off unless asked for."""
+    options.setdefault("reuse_verdicts", False)
 
     async def run() -> list[sigil_eval.Result]:
         async with sigil_eval.Evaluator(problems, **options) as ev:

@@ -292,7 +292,7 @@ def _results(samples: list[dict[str, Any]], problems: Path, mode: str, out: Path
     import sigil_eval
 
     async def run() -> list[dict[str, Any]]:
-        async with sigil_eval.Evaluator(problems, mode=mode, timeout=10, cache=False) as ev:
+        async with sigil_eval.Evaluator(problems, mode=mode, timeout=10, reuse_verdicts=False) as ev:
             return [msgspec.to_builtins(r) async for r in ev.results(samples)]
 
     return anyio.run(run)

@@ -11,9 +11,9 @@ import anyio
 import pytest
 
 import sigil_eval
-from sigil_eval import engine
 from sigil_eval.data import get_human_eval_dataset, read_problems, stream_jsonl, write_jsonl
 from sigil_eval.records import AGREED_FIELDS
+from sigil_eval.runner import jobs
 
 from .helpers import RETURN_ONE, requires_firejail
 
@@ -101,22 +101,25 @@ def test_verify_fraction_catches_a_planted_difference_in_any_agreed_field(
 ) -> None:
     """The negative control of `--verify-fraction`: an isolated verdict made to differ in one field is caught,
     and the isolated verdict is the one reported."""
-    judge_alone = engine.evaluate_isolated
+    to_result = jobs._result
 
-    async def planted(*args: Any) -> sigil_eval.Result:
-        result = await judge_alone(*args)
-        setattr(result, field, PLANTED[field](result))
+    def planted(item: Any, outcome: Any, ctx: Any) -> sigil_eval.Result:
+        result = to_result(item, outcome, ctx)
+        if outcome.judged_by == "isolated: verification":
+            setattr(result, field, PLANTED[field](result))
         return result
 
-    monkeypatch.setattr(engine, "evaluate_isolated", planted)
+    monkeypatch.setattr(jobs, "_result", planted)
     samples = [{"task_id": "test_rust/0", "completion": c} for c in ("    1\n}\n", "    0\n}\n")]
 
     async def main() -> tuple[sigil_eval.Evaluator, list[sigil_eval.Result]]:
-        async with sigil_eval.Evaluator({"t": RETURN_ONE}, verify_fraction=1.0, clippy="advisory", cache=False) as ev:
+        async with sigil_eval.Evaluator(
+            {"t": RETURN_ONE}, verify_fraction=1.0, clippy="advisory", reuse_verdicts=False
+        ) as ev:
             return ev, [r async for r in ev.results(samples)]
 
     evaluator, results = anyio.run(main)
-    assert evaluator.verified == 2 and evaluator.verify_mismatches == 2
+    assert evaluator.stats.verified == 2 and evaluator.stats.verify_mismatches == 2
     assert [r.judged_by for r in results] == ["isolated: verification"] * 2
 
 
@@ -129,7 +132,7 @@ def test_a_consumer_that_stops_early_leaves_nothing_running() -> None:
     samples[1:1] = [{"task_id": "test_rust/0", "completion": "    loop {}\n}\n"}] * 4
 
     async def main() -> tuple[sigil_eval.Result, Path, float]:
-        async with sigil_eval.Evaluator({"t": RETURN_ONE}, clippy="off", cache=False, batch_size=20) as ev:
+        async with sigil_eval.Evaluator({"t": RETURN_ONE}, clippy="off", reuse_verdicts=False, batch_size=20) as ev:
             got = []
             async for result in ev.results(samples):
                 got.append(result)

@@ -263,10 +263,14 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_gets_log_lines(seed_example: 
 def test_the_command_line_defaults_are_the_apis() -> None:
     """One source of truth: `sigil-eval evaluate FILE` with no flags means `EvalOptions()`, and `--help` shows
     the defaults."""
-    from sigil_eval.cli import _options, build_parser
+    from sigil_eval.cli import build_parser
+    from sigil_eval.option_flags import FLAG_FIELDS, options_from_args
 
+    assert set(FLAG_FIELDS) == set(EvalOptions.__struct_fields__), "every option has a flag"
     args = build_parser().parse_args(["evaluate", "samples.jsonl"])
-    assert _options(args) == EvalOptions()
+    assert options_from_args(args) == EvalOptions()
+    flipped = build_parser().parse_args(["evaluate", "s.jsonl", "--no-reuse", "--no-prelude", "--policy"])
+    assert options_from_args(flipped) == EvalOptions(reuse_verdicts=False, prelude=False, policy=True)
     shown = build_parser()._subparsers._group_actions[0].choices["evaluate"].format_help()  # type: ignore[union-attr]
     for default in ("(default: 10.0)", "(default: advisory)", "(default: batched)", "(default: 100)"):
         assert default in " ".join(shown.split()), default

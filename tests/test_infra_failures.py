@@ -34,7 +34,7 @@ def test_the_crate_cache_breaking_mid_run_exits_3_and_scores_nothing(tmp_path: P
     samples = write_jsonl(tmp_path / "samples.jsonl", rows)
     out = tmp_path / "results.jsonl"
     exe = str(Path(sys.executable).with_name("sigil-eval"))
-    argv = [exe, str(samples), "--problems", str(EXAMPLE_PROBLEMS), "--out", str(out), "--no-cache"]
+    argv = [exe, str(samples), "--problems", str(EXAMPLE_PROBLEMS), "--out", str(out), "--no-reuse"]
     argv += ["--batch-size", "20", "--clippy", "off"]
     proc = subprocess.Popen(
         argv,

@@ -27,7 +27,7 @@ PASSED = KEY.index("passed")
 
 
 def many_samples(count: int = 320) -> list[dict[str, object]]:
-    """Distinct programs (the verdict cache is off anyway): half right, half wrong."""
+    """Distinct programs (the verdict store is off anyway): half right, half wrong."""
     rows = []
     for i in range(count):
         constant = i if i % 2 else 0
@@ -44,7 +44,7 @@ def command(samples: Path, out: Path) -> list[str]:
         str(EXAMPLE_PROBLEMS),
         "--out",
         str(out),
-        "--no-cache",
+        "--no-reuse",
         "--batch-size",
         "20",  # small batches: the journal grows in small steps, so each kill point falls mid-run
         "--clippy",

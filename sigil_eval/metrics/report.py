@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+import msgspec
 import numpy as np
 
 from sigil_eval.metrics.passk import estimate_pass_at_k
-from sigil_eval.records import ProblemTally, Rejection, Report, Result
+from sigil_eval.records import ProblemTally, Rejection, Report, Result, RunSetting, RunStats
 
 DEFAULT_KS = (1, 10, 100)
 
@@ -18,7 +19,13 @@ def _mean(values: list[float]) -> float | None:
 
 
 def build_report(
-    results: Sequence[Result], rejections: Sequence[Rejection], *, ks: Sequence[int] = DEFAULT_KS, **context: object
+    results: Sequence[Result],
+    rejections: Sequence[Rejection],
+    *,
+    ks: Sequence[int] = DEFAULT_KS,
+    setting: RunSetting | None = None,
+    stats: RunStats | None = None,
+    elapsed_s: float = 0.0,
 ) -> Report:
     tallies: dict[str, ProblemTally] = {}
     for r in results:
@@ -44,7 +51,10 @@ def build_report(
         error_types=dict(Counter(r.error_type for r in results if r.error_type).most_common()),
         per_problem=dict(sorted(tallies.items())),
         rejections=list(rejections),
-        **context,  # type: ignore[arg-type]
+        elapsed_s=round(elapsed_s, 3),
+        samples_per_s=round(len(results) / elapsed_s, 3) if elapsed_s > 0 else 0.0,
+        **msgspec.structs.asdict(setting or RunSetting()),
+        **msgspec.structs.asdict(stats or RunStats()),
     )
 
 
@@ -90,9 +100,9 @@ def format_summary(report: Report) -> str:
             f"  batched: {alone} samples judged alone ({reasons or 'none'}); "
             f"{report.syntax_batched} unparsable samples batched apart"
         )
-    if report.cache_hits or report.deduplicated:
+    if report.reused_verdicts or report.deduplicated:
         lines.append(
-            f"  cache: {report.cache_hits} verdicts reused from earlier runs, "
+            f"  verdict store: {report.reused_verdicts} verdicts reused from earlier runs, "
             f"{report.deduplicated} duplicate programs judged once"
         )
     if report.verified:

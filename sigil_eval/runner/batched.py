@@ -19,7 +19,7 @@ from sigil_eval.cargo_cache import WarmCache
 from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
 from sigil_eval.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
-from sigil_eval.records import ErrorType, Problem, Result
+from sigil_eval.records import Problem, Result
 from sigil_eval.runner.batch_source import (
     HARNESS,
     HARNESS_MODULE,
@@ -33,8 +33,8 @@ from sigil_eval.runner.compile import run_compiler
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics
 from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, HarnessSettings, parse_records
+from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import ProcessOutcome, run_limited
-from sigil_eval.runner.results import finish, stable_stderr
 from sigil_eval.runner.sandbox import RUN_UID_BASE, Limits
 from sigil_eval.runner.seal import seal_job_dir
 from sigil_eval.runner.verdict import judge_child, judge_values
@@ -66,14 +66,8 @@ class BatchItem:
 
 @dataclass(slots=True)
 class BatchOutcome:
-    results: list[Result] = field(default_factory=list)
+    judged: list[tuple[BatchItem, SampleOutcome]] = field(default_factory=list)
     isolate: list[tuple[BatchItem, str]] = field(default_factory=list)  # and why the batch could not judge it
-
-
-def _finish(item: BatchItem, error_type: ErrorType | None, reason: str, stderr: str = "") -> Result:
-    item.result.compile_time_ms = round(item.compile_ms, 3)
-    item.result.judged_by = "batch"
-    return finish(item.result, error_type, reason, stderr)
 
 
 def batch_compiler_args(edition: str, cache: WarmCache) -> list[str]:
@@ -206,10 +200,13 @@ async def _judge_group(
             if position in isolate:
                 outcome.isolate.append((item, "compile error the batch cannot attribute"))
             elif position in per_member:
-                item.result.compile_ok = False
-                item.result.clippy_ok = False if with_clippy else None
-                errors = per_member[position]
-                outcome.results.append(_finish(item, "compile_error", errors.summary(), errors.rendered_errors()))
+                judged = SampleOutcome(
+                    judged_by="batch",
+                    compile_ms=item.compile_ms,
+                    compile_errors=per_member[position],
+                    clippy_clean=False if with_clippy else None,
+                )
+                outcome.judged.append((item, judged))
             else:
                 keep.append(item)
         group = keep
@@ -258,31 +255,19 @@ async def _run_harness(
             continue
         if record.report == UID_SWITCH_FAILED:
             raise SandboxError("the batch harness cannot switch to its unprivileged uid")
-        result = item.result
-        result.compile_ok = True
-        result.binary_size_bytes = sizes.get(module_name(position), 0)
+        judged = SampleOutcome(
+            judged_by="batch",
+            compile_ms=item.compile_ms,
+            binary_size_bytes=sizes.get(module_name(position), 0),
+            run_ms=float(record.wall_ms),
+        )
         if clippy_diagnostics is not None:
             first, last = item.program.completion_lines
-            result.clippy_ok = not clippy_diagnostics.clippy_lints_within(f"{module_name(position)}.rs", first, last)
-        result.run_time_ms = float(record.wall_ms)
-        verdict = judge_child(record, item.module.main_style, budget)
-        if verdict.passed and item.problem.cases:
-            verdict = judge_values(item.problem, record.values_data, record.values_bytes)
-        result.test_ok = verdict.passed
-        stderr = ""
-        if not verdict.passed:
-            stderr = stable_stderr(record.output_text)
-        error_type: ErrorType | None = verdict.error_type
-        if verdict.passed and ctx.options.clippy == "required":
-            if result.clippy_ok is None:
-                error_type = "clippy_timeout"
-            elif result.clippy_ok is False:
-                error_type = "lint_failure"
-        outcome.results.append(
-            _finish(
-                item,
-                error_type,
-                verdict.reason if error_type == verdict.error_type else "clippy lints in the completion",
-                stderr,
-            )
-        )
+            lints = clippy_diagnostics.clippy_lints_within(f"{module_name(position)}.rs", first, last)
+            judged.clippy_clean = not lints
+        judged.test = judge_child(record, item.module.main_style, budget)
+        if judged.test.passed and item.problem.cases:
+            judged.test = judge_values(item.problem, record.values_data, record.values_bytes)
+        if not judged.test.passed:
+            judged.run_output = record.output_text
+        outcome.judged.append((item, judged))

@@ -15,11 +15,11 @@ from sigil_eval.records import Problem, Result
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
+from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import run_limited
-from sigil_eval.runner.results import finish, stable_stderr
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
-from sigil_eval.runner.verdict import TestVerdict, judge_libtest, judge_main, judge_values
+from sigil_eval.runner.verdict import judge_libtest, judge_main, judge_values
 
 # libtest streams test output instead of holding it in memory, as the batch harness does: a sample printing
 # gigabytes then costs time in both modes, not an allocation failure in one of them
@@ -59,66 +59,58 @@ class IsolatedItem:
         return self.result.sample_index
 
 
-async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> Result:
-    problem, program, result = item.problem, item.program, item.result
-    result.judged_by = f"isolated: {item.why}" if item.why else "isolated"
+async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> SampleOutcome:
+    problem, program = item.problem, item.program
     nonce = f"sigil_{secrets.token_hex(8)}"
     program = with_sentinel(program, nonce) if problem.test_style == "main" else in_nonce_module(program, nonce)
     job_dir = ctx.scratch_root / f"s{item.index}-{secrets.token_hex(4)}"
     job_dir.mkdir(mode=0o755)
     try:
         (job_dir / SOURCE_NAME).write_text(program.source)
-        return await _compile_and_run(problem, program, nonce, job_dir, slot, ctx, result)
+        outcome = await _compile_and_run(problem, program, nonce, job_dir, slot, ctx)
     finally:
         if not ctx.options.keep_scratch:
             shutil.rmtree(job_dir, ignore_errors=True)
+    outcome.judged_by = f"isolated: {item.why}" if item.why else "isolated"
+    return outcome
 
 
 async def _compile_and_run(
-    problem: Problem, program: Program, nonce: str, job_dir: Path, slot: int, ctx: JobContext, result: Result
-) -> Result:
+    problem: Problem, program: Program, nonce: str, job_dir: Path, slot: int, ctx: JobContext
+) -> SampleOutcome:
     clippy_wanted = ctx.options.clippy != "off" and ctx.clippy_driver is not None
     built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=clippy_wanted)
-    clippy_ok = _clippy_verdict(built, program) if built.with_clippy else None
+    clippy_clean = _clippy_verdict(built, program) if built.with_clippy else None
     if built.with_clippy and (built.timed_out or any(d.is_clippy for d in built.diagnostics.errors)):
         # the verdict is rustc's: a clippy lint (under the sample's own lint levels) or clippy's extra time
         # must not decide it, so rebuild without clippy
         built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=False)
-    result.compile_time_ms = round(built.wall_ms, 3)
-    result.clippy_ok = clippy_ok
+    outcome = SampleOutcome(judged_by="isolated", compile_ms=built.wall_ms, clippy_clean=clippy_clean)
     if built.timed_out:
-        return finish(result, "compile_timeout", f"compile exceeded {ctx.options.compile_budget:g} s")
-    result.compile_ok = built.ok
+        outcome.compile_timed_out = True
+        return outcome
     if not built.ok:
-        result.clippy_ok = False if result.clippy_ok is not None else None
-        return finish(result, "compile_error", built.diagnostics.summary(), built.diagnostics.rendered_errors())
+        outcome.compile_errors = built.diagnostics
+        return outcome
     binary = job_dir / BINARY_NAME
-    result.binary_size_bytes = (await own_code_sizes(binary, ISOLATED_OWNER)).get("sample", 0)
+    outcome.binary_size_bytes = (await own_code_sizes(binary, ISOLATED_OWNER)).get("sample", 0)
     seal_job_dir(job_dir, BINARY_NAME, keep_sources=ctx.options.keep_scratch)
     if not problem.cases:
-        verdict = await _run(binary, problem, nonce, job_dir, slot, ctx, result)
-    else:
-        # the oracle's channel: the test binary's stdin, write-only, on a file only root may open (see oracle.rs)
-        values = job_dir.with_name(job_dir.name + ".values")
-        channel = os.open(values, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
-        try:
-            verdict = await _run(binary, problem, nonce, job_dir, slot, ctx, result, stdin=channel)
-        finally:
-            os.close(channel)
-        try:
-            if verdict.passed:
-                verdict = judge_values(problem, *_read_values(values))
-        finally:
-            values.unlink()
-    result.test_ok = verdict.passed
-    if not verdict.passed:
-        return finish(result, verdict.error_type or "runtime_error", verdict.reason, result.stderr)
-    if ctx.options.clippy == "required":
-        if result.clippy_ok is None:
-            return finish(result, "clippy_timeout", "clippy gave no verdict within the compile budget")
-        if result.clippy_ok is False:
-            return finish(result, "lint_failure", "clippy lints in the completion")
-    return finish(result, None)
+        await _run(binary, problem, nonce, job_dir, slot, ctx, outcome)
+        return outcome
+    # the oracle's channel: the test binary's stdin, write-only, on a file only root may open (see oracle.rs)
+    values = job_dir.with_name(job_dir.name + ".values")
+    channel = os.open(values, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+    try:
+        await _run(binary, problem, nonce, job_dir, slot, ctx, outcome, stdin=channel)
+    finally:
+        os.close(channel)
+    try:
+        if outcome.test is not None and outcome.test.passed:
+            outcome.test = judge_values(problem, *_read_values(values))
+    finally:
+        values.unlink()
+    return outcome
 
 
 def _read_values(path: Path) -> tuple[bytes, int]:
@@ -140,9 +132,9 @@ async def _run(
     job_dir: Path,
     slot: int,
     ctx: JobContext,
-    result: Result,
+    outcome: SampleOutcome,
     stdin: int | None = None,
-) -> TestVerdict:
+) -> None:
     budget = ctx.options.run_budget
     limits = Limits(
         cpu_seconds=budget,
@@ -150,7 +142,7 @@ async def _run(
         file_size=16 << 20,
         processes=ctx.options.run_processes,
     )
-    outcome = await run_limited(
+    process = await run_limited(
         ctx.sandbox.run_argv([f"./{BINARY_NAME}", *_LIBTEST_ARGS[problem.test_style]], job_dir, limits, slot),
         cwd=job_dir,
         env=ctx.sandbox.environment(job_dir),
@@ -159,13 +151,10 @@ async def _run(
         signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
         stdin=stdin,
     )
-    result.run_time_ms = round(outcome.wall_ms, 3)
-    verdict = (
-        judge_libtest(outcome, budget, nonce)
+    outcome.run_ms = process.wall_ms
+    outcome.test = (
+        judge_libtest(process, budget, nonce)
         if problem.test_style == "cfg_test"
-        else judge_main(outcome, budget, nonce)
+        else judge_main(process, budget, nonce)
     )
-    if not verdict.passed:
-        text = (outcome.stdout + b"\n" + outcome.stderr).decode("utf-8", errors="replace").strip()
-        result.stderr = stable_stderr(text)
-    return verdict
+    outcome.run_output = (process.stdout + b"\n" + process.stderr).decode("utf-8", errors="replace").strip()

@@ -1,16 +1,21 @@
-"""Which samples may share a crate. A sample goes to the isolated path when it uses a construct whose meaning
-changes inside a module of a bigger crate (DESIGN.md §2); one that does not parse joins a batch of its kind."""
+"""Where a sample is judged: `route` is the one place that decides. A sample goes to the isolated path when
+isolated mode is asked for, when it uses a construct whose meaning changes inside a module of a bigger crate, or
+when its tests are of a shape the batch harness cannot drive; one that does not parse joins a batch of its kind."""
 
 from __future__ import annotations
 
 import re
+import secrets
+from dataclasses import dataclass
 from functools import lru_cache
 
 import tree_sitter_rust
 from tree_sitter import Language, Parser
 
 from sigil_eval.assemble import Program
+from sigil_eval.options import Mode
 from sigil_eval.records import Problem
+from sigil_eval.runner.batch_source import BatchModule, batch_module
 from sigil_eval.rust_lexer import code_mask
 
 # checked on the whole program (the problem's code can use them too)
@@ -63,3 +68,26 @@ def isolation_reason(problem: Problem, program: Program) -> str | None:
         if pattern.search(completion):
             return label
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A batch member (`module` set) or a sample judged alone (`alone`: why, empty in isolated mode)."""
+
+    module: BatchModule | None = None
+    syntax_error: bool = False  # a batch member tree-sitter cannot parse: it joins a batch of its kind
+    alone: str = ""
+
+
+ISOLATED_MODE = Route()
+
+
+def route(problem: Problem, program: Program, mode: Mode) -> Route:
+    if mode == "isolated":
+        return ISOLATED_MODE
+    if reason := isolation_reason(problem, program):
+        return Route(alone=reason)
+    module = batch_module(program, problem.test_style, f"sigil_{secrets.token_hex(8)}")
+    if module is None:
+        return Route(alone="tests the harness cannot drive")
+    return Route(module=module, syntax_error=has_syntax_error(program.source))

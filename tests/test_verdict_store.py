@@ -1,4 +1,4 @@
-"""Identical programs are judged once, within a run and across runs; a broken cache stops the run cleanly."""
+"""Identical programs are judged once, within a run and across runs; a broken store stops the run cleanly."""
 
 from __future__ import annotations
 
@@ -26,16 +26,16 @@ def _run(
 
 
 @requires_firejail
-def test_rerun_reuses_verdicts_and_no_cache_does_not(tmp_path: Path) -> None:
+def test_rerun_reuses_verdicts_and_no_reuse_does_not(tmp_path: Path) -> None:
     first, first_results = _run(tmp_path, RETURN_ONE_SAMPLES)
-    assert first["cache_hits"] == 0
+    assert first["reused_verdicts"] == 0
     second, second_results = _run(tmp_path, RETURN_ONE_SAMPLES)
-    assert second["cache_hits"] == 4
-    assert [r.pop("judged_by") for r in second_results] == ["cache"] * 4
+    assert second["reused_verdicts"] == 4
+    assert [r.pop("judged_by") for r in second_results] == ["store"] * 4
     assert {r.pop("judged_by") for r in first_results} == {"batch"}
     assert second_results == first_results
-    third, _ = _run(tmp_path, RETURN_ONE_SAMPLES, "--no-cache")
-    assert third["cache_hits"] == 0 and third["pass_at_k"] == first["pass_at_k"]
+    third, _ = _run(tmp_path, RETURN_ONE_SAMPLES, "--no-reuse")
+    assert third["reused_verdicts"] == 0 and third["pass_at_k"] == first["pass_at_k"]
 
 
 @requires_firejail
@@ -56,7 +56,7 @@ def test_corrupt_or_unwritable_caches_exit_3(tmp_path: Path) -> None:
     corrupt.write_bytes(b"this is not a database" * 100)
     env = dict(os.environ, SIGIL_EVAL_VERDICT_DB=str(corrupt))
     proc = cli(str(samples), "--problems", str(problems), env=env)
-    assert proc.returncode == 3 and "verdict cache" in proc.stderr and "--no-cache" in proc.stderr
+    assert proc.returncode == 3 and "verdict store" in proc.stderr and "--no-reuse" in proc.stderr
     env = dict(os.environ, SIGIL_EVAL_VERDICT_DB="/dev/null/verdicts.sqlite")
     assert cli(str(samples), "--problems", str(problems), env=env).returncode == 3
     env = dict(os.environ, SIGIL_EVAL_CACHE="/dev/null/sigil-cache")
@@ -76,14 +76,14 @@ ORACLE_ROW = {
 
 
 @requires_firejail
-def test_whatever_can_change_a_verdict_misses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_whatever_can_change_a_verdict_misses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Negative controls: the same samples under one changed setting are judged again, never served."""
     db = tmp_path / "verdicts.sqlite"
-    base: dict[str, Any] = {"cache": True, "verdict_db": db, "workers": 2, "clippy": "off", "timeout": 5}
+    base: dict[str, Any] = {"reuse_verdicts": True, "verdict_store": db, "workers": 2, "clippy": "off", "timeout": 5}
     problems = {"test_rust/0": RETURN_ONE, "O/double": ORACLE_ROW}
     samples = [*RETURN_ONE_SAMPLES[:2], {"task_id": "O/double", "completion": "    x * 2\n}\n"}]
-    assert evaluate(samples, problems, **base).cache_hits == 0
-    assert evaluate(samples, problems, **base).cache_hits == 3  # the control: nothing changed, all served
+    assert evaluate(samples, problems, **base).reused_verdicts == 0
+    assert evaluate(samples, problems, **base).reused_verdicts == 3  # the control: nothing changed, all served
     variants: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         "timeout": (problems, base | {"timeout": 6}),
         "clippy mode": (problems, base | {"clippy": "advisory"}),
@@ -99,6 +99,6 @@ def test_whatever_can_change_a_verdict_misses_the_cache(tmp_path: Path, monkeypa
     # a changed problem misses for its own samples only: the other problem's are still served
     still_served = {"tests": 1, "expected values": 2}
     for name, (rows, options) in variants.items():
-        assert evaluate(samples, rows, **options).cache_hits == still_served.get(name, 0), name
+        assert evaluate(samples, rows, **options).reused_verdicts == still_served.get(name, 0), name
     monkeypatch.setattr(fingerprint, "code_digest", lambda: "another evaluator")
-    assert evaluate(samples, problems, **base).cache_hits == 0, "evaluator version"
+    assert evaluate(samples, problems, **base).reused_verdicts == 0, "evaluator version"

@@ -1,0 +1,153 @@
+"""The verdict store: identical programs are judged once, within a run and across runs.
+
+The key covers everything a verdict depends on: the run-wide settings (`fingerprint`: the evaluator's own
+code, toolchain, sandbox, mode, clippy mode, budgets and limits), the program as compiled (prelude, prompt,
+cleaned completion, tests), the test style and edition, and an oracle problem's expected values. A hit
+reuses the verdict fields; the identity fields (task id, completion, ids, index, main_free) are always the
+sample's own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from sigil_eval.errors import StoreError
+from sigil_eval.records import ErrorType, Problem, Result, RunStats
+
+STORE_VERSION = 2
+VERDICT_FIELDS = (
+    "compile_ok",
+    "test_ok",
+    "clippy_ok",
+    "compile_time_ms",
+    "run_time_ms",
+    "binary_size_bytes",
+    "error_type",
+    "stderr",
+    "passed",
+    "result",
+)
+
+
+class StoredVerdict(msgspec.Struct, array_like=True):
+    compile_ok: bool | None
+    test_ok: bool | None
+    clippy_ok: bool | None
+    compile_time_ms: float | None
+    run_time_ms: float | None
+    binary_size_bytes: int | None
+    error_type: ErrorType | None
+    stderr: str
+    passed: bool
+    result: str
+
+
+def verdict_key(settings: dict[str, Any], problem: Problem, source: str) -> str:
+    """`settings`: `fingerprint.verdict_settings`. Oracle problems' expected values are not in `source`."""
+    parts = [STORE_VERSION, settings, problem.edition, problem.test_style, source, problem.cases, problem.result_type]
+    return hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
+
+
+class VerdictStore:
+    """A SQLite file (beside the crate cache by default). Writes are committed at once: a killed run keeps what
+    it judged."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, verdict BLOB NOT NULL)")
+            self._db.execute("SELECT count(*) FROM verdicts LIMIT 1").fetchone()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(
+                f"verdict store {path} unusable ({exc}): delete it, or run with --no-reuse",
+            ) from None
+
+    def get(self, key: str, into: Result) -> Result | None:
+        try:
+            row = self._db.execute("SELECT verdict FROM verdicts WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"verdict store {self.path} unreadable ({exc}): delete it, or run with --no-reuse",
+            ) from None
+        if row is None:
+            return None
+        try:
+            verdict = msgspec.msgpack.decode(row[0], type=StoredVerdict)
+        except msgspec.DecodeError:
+            return None
+        into.judged_by = "store"
+        return copy_verdict(verdict, into)
+
+    def put(self, key: str, result: Result) -> None:
+        verdict = StoredVerdict(*(getattr(result, name) for name in VERDICT_FIELDS))
+        try:
+            self._db.execute("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", (key, msgspec.msgpack.encode(verdict)))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"verdict store {self.path} unwritable ({exc}): delete it, or run with --no-reuse",
+            ) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def copy_verdict(source: StoredVerdict | Result, into: Result) -> Result:
+    for name in VERDICT_FIELDS:
+        setattr(into, name, getattr(source, name))
+    return into
+
+
+class _Following:
+    """Marker: the sample waits for the verdict of an identical program judged in this run."""
+
+
+FOLLOWING = _Following()
+
+
+class VerdictReuse:
+    """Identical programs judged once: a sample whose program has a stored verdict gets it; one whose program
+    another sample of this run is being judged for waits for that verdict (`FOLLOWING`); the first of its
+    program is judged, and `settle` stores its verdict and hands it to the samples that waited."""
+
+    def __init__(self, store: VerdictStore, settings: dict[str, Any], stats: RunStats) -> None:
+        self._store = store
+        self._settings = settings
+        self._stats = stats
+        self._keys: dict[int, str] = {}  # sample index → key, for samples being judged
+        self._followers: dict[str, list[Result]] = {}  # key → samples waiting for that verdict
+
+    def claim(self, problem: Problem, source: str, result: Result) -> Result | _Following | None:
+        """The stored verdict, FOLLOWING, or None: judge this sample."""
+        key = verdict_key(self._settings, problem, source)
+        if (hit := self._store.get(key, result)) is not None:
+            self._stats.reused_verdicts += 1
+            return hit
+        if (waiting := self._followers.get(key)) is not None:
+            waiting.append(result)
+            return FOLLOWING
+        self._followers[key] = []
+        self._keys[result.sample_index] = key
+        return None
+
+    def settle(self, result: Result) -> list[Result]:
+        """A verdict just judged, and the samples of this run that waited for it."""
+        key = self._keys.pop(result.sample_index, None)
+        if key is None:
+            return [result]
+        self._store.put(key, result)
+        followers = self._followers.pop(key, [])
+        self._stats.deduplicated += len(followers)
+        for follower in followers:
+            copy_verdict(result, follower).judged_by = result.judged_by
+        return [result, *followers]
+
+    def close(self) -> None:
+        self._store.close()
