@@ -16,14 +16,14 @@ import structlog
 from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.dataset_check import check_problem_set, format_defects
 from sigil_eval.demo import demo_samples
-from sigil_eval.engine import Evaluator, first_sigil_error, report_for, resolve_problems
+from sigil_eval.engine import Evaluator, first_sigil_error, resolve_problems
 from sigil_eval.errors import SigilError
 from sigil_eval.humaneval.build import build as build_set
 from sigil_eval.humaneval.build import built_set_path
 from sigil_eval.journal import Journal
 from sigil_eval.jsonl import write_jsonl
 from sigil_eval.log import configure_logging
-from sigil_eval.metrics.report import DEFAULT_KS, format_summary, seed_metrics
+from sigil_eval.metrics.report import DEFAULT_KS, Tally, format_summary, seed_metrics
 from sigil_eval.option_flags import add_option_flags, options_from_args
 from sigil_eval.problemsets import load_problem_set
 from sigil_eval.progress import RunProgress
@@ -209,43 +209,57 @@ def default_out(samples: Path) -> Path:
 
 
 async def _evaluate(args: argparse.Namespace) -> int:
+    """Stream the samples file through the evaluator twice-read, never held: a first pass counts what is left to
+    judge (and tallies what the journal already holds), the second feeds the evaluator. Results go to the
+    journal as they come and into the report's tally; the results file is written from the journal."""
     started = time.perf_counter()
     samples_path = Path(args.samples)
-    options = options_from_args(args)
     out = Path(args.out) if args.out else default_out(samples_path)
-    evaluator = Evaluator(args.problems, options)
+    evaluator = Evaluator(args.problems, options_from_args(args))
     known = evaluator.problem_set.problems
-    entries = list(read_samples(samples_path, known))  # decoding is cheap; verdicts stream below
+    tally = Tally()
     async with evaluator:
-        settings = {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256}
-        journal = Journal(out, settings)
-        results: dict[int, Result] = {} if args.fresh else journal.resume(entries)
-        pending = [(i, item) for i, item in entries if i not in results]
-
-        async def stream() -> AsyncIterator[tuple[int, Sample | Rejection]]:
-            for entry in pending:
-                yield entry
-
-        total = sum(1 for _, item in pending if isinstance(item, Sample))
-        progress = RunProgress(total, interactive=sys.stderr.isatty() and not args.log_json)
+        journal = Journal(out, {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256})
         if args.fresh:
-            journal.path.unlink(missing_ok=True)
-        journal.open()  # appends: earlier lines stay valid, later lines win on the next load
+            journal.discard()
+        else:
+            journal.load()
+        total = sum(
+            1
+            for i, item in read_samples(samples_path, known)
+            if isinstance(item, Sample) and not journal.resumes(i, item)
+        )
+        if journal.resumed:
+            log.info("resuming from journal", kept=journal.resumed, journal=str(journal.path))
+            for line in journal.results():
+                tally.add(msgspec.json.decode(line, type=Result))
+
+        async def pending() -> AsyncIterator[tuple[int, Sample | Rejection]]:
+            for index, item in read_samples(samples_path, known):
+                if not (isinstance(item, Sample) and journal.resumes(index, item)):
+                    yield index, item
+
+        progress = RunProgress(total, interactive=sys.stderr.isatty() and not args.log_json)
+        journal.open()
         try:
             with progress:
-                async for result in evaluator.results_indexed(stream(), total):
-                    results[result.sample_index] = result
+                async for result in evaluator.results_indexed(pending(), total):
                     journal.append(result)
+                    tally.add(result)
                     progress.advance(result)
         finally:
             journal.close()
-    journal.finish(results.values())
+    journal.finish()
     rejections = evaluator.rejections
     rejects_path = out.with_name(out.name.removesuffix(".jsonl") + "_rejects.jsonl")
     if rejections:
         write_jsonl(rejects_path, rejections)
-    report = report_for(
-        evaluator, sorted(results.values(), key=lambda r: r.sample_index), time.perf_counter() - started, ks=args.k
+    report = tally.report(
+        rejections,
+        ks=args.k,
+        setting=evaluator.setting,
+        stats=evaluator.stats,
+        elapsed_s=time.perf_counter() - started,
     )
     print(format_summary(report), file=sys.stderr)
     print(f"  results: {out}" + (f"   rejections: {rejects_path}" if rejections else ""), file=sys.stderr)

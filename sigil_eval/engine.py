@@ -25,7 +25,7 @@ from sigil_eval.assemble import assemble
 from sigil_eval.cargo_cache import default_cache_root
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.errors import SigilError
-from sigil_eval.metrics.report import DEFAULT_KS, build_report
+from sigil_eval.metrics.report import DEFAULT_KS, Tally
 from sigil_eval.options import EvalOptions
 from sigil_eval.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
 from sigil_eval.records import Rejection, Report, Result, RunSetting, RunStats, Sample
@@ -285,18 +285,17 @@ async def evaluate(
     Raises InfraError when the machine cannot evaluate; a sample never raises.
     """
     started = time.perf_counter()
+    tally = Tally()
     try:
         async with Evaluator(problems, **options) as evaluator:
-            results = [result async for result in evaluator.results(samples)]
+            async for result in evaluator.results(samples):
+                tally.add(result)
     except BaseExceptionGroup as group:
         raise (first_sigil_error(group) or group) from None
-    results.sort(key=lambda r: r.sample_index)
-    return report_for(evaluator, results, time.perf_counter() - started, ks=ks)
-
-
-def report_for(
-    evaluator: Evaluator, results: list[Result], elapsed: float, *, ks: Iterable[int] = DEFAULT_KS
-) -> Report:
-    return build_report(
-        results, evaluator.rejections, ks=tuple(ks), setting=evaluator.setting, stats=evaluator.stats, elapsed_s=elapsed
+    return tally.report(
+        evaluator.rejections,
+        ks=tuple(ks),
+        setting=evaluator.setting,
+        stats=evaluator.stats,
+        elapsed_s=time.perf_counter() - started,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import msgspec
 import numpy as np
@@ -14,12 +14,83 @@ from sigil_eval.records import ProblemTally, Rejection, Report, Result, RunSetti
 DEFAULT_KS = (1, 10, 100)
 
 
-def _mean(values: list[float]) -> float | None:
-    return float(np.mean(values)) if values else None
+class Tally:
+    """A report's numbers, gathered one result at a time: memory grows with the problems, not the samples."""
+
+    def __init__(self) -> None:
+        self.per_problem: dict[str, ProblemTally] = {}
+        self.samples = 0
+        self.compiled = 0
+        self.main_free = 0
+        self.clippy_judged = 0
+        self.clippy_clean = 0
+        self.compile_ms_sum, self.compile_ms_count = 0.0, 0
+        self.binary_bytes_sum, self.binary_bytes_count = 0, 0
+        self.error_types: Counter[str] = Counter()
+
+    def add(self, result: Result) -> None:
+        tally = self.per_problem.get(result.task_id)
+        if tally is None:
+            tally = self.per_problem[result.task_id] = ProblemTally(n=0, passed=0)
+        tally.n += 1
+        tally.passed += int(result.passed)
+        self.samples += 1
+        self.compiled += bool(result.compile_ok)
+        self.main_free += result.main_free
+        if result.clippy_ok is not None:
+            self.clippy_judged += 1
+            self.clippy_clean += result.clippy_ok
+        if result.compile_time_ms is not None:
+            self.compile_ms_sum += result.compile_time_ms
+            self.compile_ms_count += 1
+        if result.binary_size_bytes is not None:
+            self.binary_bytes_sum += result.binary_size_bytes
+            self.binary_bytes_count += 1
+        if result.error_type:
+            self.error_types[result.error_type] += 1
+
+    def report(
+        self,
+        rejections: Sequence[Rejection],
+        *,
+        ks: Sequence[int] = DEFAULT_KS,
+        setting: RunSetting | None = None,
+        stats: RunStats | None = None,
+        elapsed_s: float = 0.0,
+    ) -> Report:
+        n = np.array([t.n for t in self.per_problem.values()], dtype=np.int64)
+        c = np.array([t.passed for t in self.per_problem.values()], dtype=np.int64)
+        pass_at_k = {
+            f"pass@{k}": float(estimate_pass_at_k(n, c, k).mean())
+            for k in sorted(set(ks))
+            if n.size and k <= int(n.min())
+        }
+        return Report(
+            pass_at_k=pass_at_k,
+            n_samples=self.samples,
+            n_problems=len(self.per_problem),
+            n_rejected=len(rejections),
+            compile_rate=_ratio(self.compiled, self.samples),
+            main_free_rate=_ratio(self.main_free, self.samples),
+            clippy_pass_rate=_ratio(self.clippy_clean, self.clippy_judged),
+            avg_compile_time_ms=_ratio(self.compile_ms_sum, self.compile_ms_count),
+            avg_binary_size_bytes=_ratio(self.binary_bytes_sum, self.binary_bytes_count),
+            error_types=dict(self.error_types.most_common()),
+            per_problem=dict(sorted(self.per_problem.items())),
+            rejections=list(rejections),
+            elapsed_s=round(elapsed_s, 3),
+            samples_per_s=round(self.samples / elapsed_s, 3) if elapsed_s > 0 else 0.0,
+            **msgspec.structs.asdict(setting or RunSetting()),
+            **msgspec.structs.asdict(stats or RunStats()),
+        )
+
+
+def _ratio(total: float, count: int) -> float | None:
+    return total / count if count else None
 
 
 def build_report(
-    results: Sequence[Result],
+    results: Iterable[Result],
     rejections: Sequence[Rejection],
     *,
     ks: Sequence[int] = DEFAULT_KS,
@@ -27,35 +98,10 @@ def build_report(
     stats: RunStats | None = None,
     elapsed_s: float = 0.0,
 ) -> Report:
-    tallies: dict[str, ProblemTally] = {}
-    for r in results:
-        tally = tallies.setdefault(r.task_id, ProblemTally(n=0, passed=0))
-        tally.n += 1
-        tally.passed += int(r.passed)
-    n = np.array([t.n for t in tallies.values()], dtype=np.int64)
-    c = np.array([t.passed for t in tallies.values()], dtype=np.int64)
-    pass_at_k = {
-        f"pass@{k}": float(estimate_pass_at_k(n, c, k).mean()) for k in sorted(set(ks)) if n.size and k <= int(n.min())
-    }
-    clippy = [float(bool(r.clippy_ok)) for r in results if r.clippy_ok is not None]
-    return Report(
-        pass_at_k=pass_at_k,
-        n_samples=len(results),
-        n_problems=len(tallies),
-        n_rejected=len(rejections),
-        compile_rate=_mean([float(bool(r.compile_ok)) for r in results]),
-        main_free_rate=_mean([float(r.main_free) for r in results]),
-        clippy_pass_rate=_mean(clippy),
-        avg_compile_time_ms=_mean([r.compile_time_ms for r in results if r.compile_time_ms is not None]),
-        avg_binary_size_bytes=_mean([float(r.binary_size_bytes) for r in results if r.binary_size_bytes is not None]),
-        error_types=dict(Counter(r.error_type for r in results if r.error_type).most_common()),
-        per_problem=dict(sorted(tallies.items())),
-        rejections=list(rejections),
-        elapsed_s=round(elapsed_s, 3),
-        samples_per_s=round(len(results) / elapsed_s, 3) if elapsed_s > 0 else 0.0,
-        **msgspec.structs.asdict(setting or RunSetting()),
-        **msgspec.structs.asdict(stats or RunStats()),
-    )
+    tally = Tally()
+    for result in results:
+        tally.add(result)
+    return tally.report(rejections, ks=ks, setting=setting, stats=stats, elapsed_s=elapsed_s)
 
 
 SEED_METRICS = ("compile_rate", "main_free_rate", "clippy_pass_rate", "avg_compile_time_ms", "avg_binary_size_bytes")
