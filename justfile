@@ -1,17 +1,12 @@
-# sigil-eval tasks. Each recipe bootstraps .venv when it is missing.
+# sigil-eval tasks: run them as `./dev RECIPE` (it sets up what a fresh machine lacks, then runs `just`).
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
 venv := ".venv"
 py := venv + "/bin/python"
 
-# Create .venv and install sigil-eval with its dev tools (only when missing or stale).
+# Set up the machine and .venv (what ./dev does before every recipe; here for a `just` run directly).
 bootstrap:
-    @if [ ! -x {{py}} ] || [ pyproject.toml -nt {{venv}}/.installed ]; then \
-        python3 -m venv {{venv}} && \
-        {{py}} -m pip install -q --upgrade pip && \
-        {{py}} -m pip install -q -e '.[dev]' && \
-        touch {{venv}}/.installed; \
-    fi
+    @./dev --version >/dev/null
 
 # Warm the crate cache, then evaluate the built-in HumanEval-Rust set's reference solutions plus a few wrong
 # answers, and print the metrics.
@@ -19,6 +14,9 @@ demo: bootstrap
     {{venv}}/bin/sigil-eval warm
     {{venv}}/bin/sigil-eval dataset samples --out build/demo/samples.jsonl
     {{venv}}/bin/sigil-eval build/demo/samples.jsonl --out build/demo/results.jsonl --timeout 3
+
+# Everything CI checks: lint, the fast tier, the demo (the README's first command), the whole suite.
+ci: lint test-fast demo test
 
 # The whole test suite (real rustc, real firejail).
 test: bootstrap

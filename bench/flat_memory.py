@@ -6,7 +6,8 @@
 The file cycles through the built-in set's 164 problems, each with its reference solution and one wrong answer
 in a few spellings (328 distinct programs; every other line is a duplicate of one already judged), with distinct
 completion ids, as a pass@k sweep of a model that often repeats itself would give. Each size is run twice, in a
-fresh process measured with wait4(2) (peak RSS is the largest single process: the evaluator's Python):
+fresh process; peak RSS is the evaluator's own (its Python process's VmHWM, read until it exits; the compilers
+and test binaries it starts are bounded by their own limits), CPU is wait4(2)'s, children included:
     cold   an empty verdict store: the distinct programs are compiled, every other line follows one of them
     warm   the store of the cold run: every line is a stored verdict (the duplicates' rate without compiling)
 Targets (issue 11): peak RSS ≤ 256 MiB, growth < 64 MiB from 100k to 300k lines, duplicates ≥ 5,000 lines/s.
@@ -48,14 +49,32 @@ def run(samples: Path, store: Path, workers: int) -> tuple[float, int, float, in
     exe = str(Path(sys.executable).with_name("sigil-eval"))
     argv = [exe, str(samples), "--workers", str(workers), "--verdict-store", str(store), "--fresh"]
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    assert process.stderr is not None
-    stderr = process.stderr.read().decode()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=log)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            peak = max(peak, _high_water_mark(process.pid))
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+        log.seek(0)
+        stderr = log.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         print(stderr[-2000:], file=sys.stderr)
-    return wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
+    return wall, peak, usage.ru_utime + usage.ru_stime, os.waitstatus_to_exitcode(status)
+
+
+def _high_water_mark(pid: int) -> int:
+    """The process's peak resident set so far (VmHWM), in bytes; 0 once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
 
 
 def main() -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sigil_eval.rust_items import fn_heads, item_start
 from sigil_eval.rust_lexer import code_mask, matching_brace, net_depth
@@ -43,6 +44,7 @@ class CleanedCompletion:
     no_code: bool = False  # the answer holds no code at all (prose only, or nothing)
 
 
+@lru_cache(maxsize=4096)  # a pass@k file repeats answers: each distinct one is scanned once
 def is_main_free(raw_completion: str) -> bool:
     """The seed's `main_free`: the raw completion defines no `fn main`."""
     return _MAIN.search(code_mask(raw_completion)) is None

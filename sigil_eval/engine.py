@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -21,7 +22,7 @@ import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectSendStream
 
-from sigil_eval.assemble import assemble
+from sigil_eval.assemble import Program, assemble
 from sigil_eval.cargo_cache import default_cache_root
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.errors import SigilError
@@ -42,6 +43,7 @@ from sigil_eval.verdict_store import FOLLOWING, VerdictReuse, VerdictStore
 
 ProblemsArg = ProblemSet | str | os.PathLike[str] | Mapping[str, Mapping[str, Any]] | None
 SamplesArg = Iterable[Sample | Mapping[str, Any]] | AsyncIterable[Sample | Mapping[str, Any]]
+ASSEMBLED_KEPT = 4096
 READ_AHEAD_PER_WORKER = 512  # samples read but not yet settled, per worker: memory stays flat on any input
 
 
@@ -104,6 +106,8 @@ class Evaluator:
         self._tasks: TaskGroup | None = None
         self._reuse: VerdictReuse | None = None
         self._stalls = StallWatch(self.options.stall_warning)
+        # a pass@k or RL file repeats answers: each distinct (task, completion) is assembled once
+        self._assemble = lru_cache(maxsize=ASSEMBLED_KEPT)(self._assemble_uncached)
 
     @property
     def context(self) -> JobContext:
@@ -251,6 +255,9 @@ class Evaluator:
             except* (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 pass  # the consumer stopped reading: there is no one left to judge for
 
+    def _assemble_uncached(self, task_id: str, completion: str) -> Program:
+        return assemble(self.problem_set.problems[task_id], completion)
+
     def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | IsolatedItem | object:
         """A final Result (refused by policy, no code, a stored verdict), a job member (BatchItem or
         IsolatedItem), or FOLLOWING when a sample of this run with the same program is being judged."""
@@ -258,7 +265,7 @@ class Evaluator:
         result = base_result(sample, index)
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
             return refused
-        program = assemble(problem, sample.completion)
+        program = self._assemble(sample.task_id, sample.completion)
         if program.no_code:  # nothing to compile: the answer is prose or empty (the raw answer stays in the result)
             return finish(result, "no_code", "the answer holds no code")
         if self._reuse is not None and (reused := self._reuse.claim(problem, program.source, result)) is not None:

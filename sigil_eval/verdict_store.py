@@ -47,10 +47,15 @@ class StoredVerdict(msgspec.Struct, array_like=True):
     result: str
 
 
-def verdict_key(settings: dict[str, Any], problem: Problem, source: str) -> str:
-    """`settings`: `fingerprint.verdict_settings`. Oracle problems' expected values are not in `source`."""
-    parts = [STORE_VERSION, settings, problem.edition, problem.test_style, source, problem.cases, problem.result_type]
-    return hashlib.sha256(msgspec.json.encode(parts)).hexdigest()
+def verdict_key_prefix(settings: dict[str, Any], problem: Problem) -> bytes:
+    """What a key covers besides the program: `settings` (`fingerprint.verdict_settings`), the problem's test
+    style and edition, and an oracle problem's expected values (they are not in the program's source)."""
+    parts = [STORE_VERSION, settings, problem.edition, problem.test_style, problem.cases, problem.result_type]
+    return msgspec.json.encode(parts)
+
+
+def verdict_key(prefix: bytes, source: str) -> str:
+    return hashlib.sha256(prefix + b"\0" + source.encode()).hexdigest()
 
 
 class VerdictStore:
@@ -121,12 +126,16 @@ class VerdictReuse:
         self._store = store
         self._settings = settings
         self._stats = stats
+        self._prefixes: dict[str, bytes] = {}  # task id → `verdict_key_prefix`
         self._keys: dict[int, str] = {}  # sample index → key, for samples being judged
         self._followers: dict[str, list[Result]] = {}  # key → samples waiting for that verdict
 
     def claim(self, problem: Problem, source: str, result: Result) -> Result | _Following | None:
         """The stored verdict, FOLLOWING, or None: judge this sample."""
-        key = verdict_key(self._settings, problem, source)
+        prefix = self._prefixes.get(problem.task_id)
+        if prefix is None:
+            prefix = self._prefixes[problem.task_id] = verdict_key_prefix(self._settings, problem)
+        key = verdict_key(prefix, source)
         if (hit := self._store.get(key, result)) is not None:
             self._stats.reused_verdicts += 1
             return hit

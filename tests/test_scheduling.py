@@ -28,8 +28,12 @@ def test_batches_start_when_full_or_when_the_wait_is_over() -> None:
     async def main() -> None:
         send, receive = anyio.create_memory_object_stream[int](100)
 
+        two_started = anyio.Event()
+
         async def start(items: list[int]) -> None:
             started.append((items, anyio.current_time()))
+            if len(started) == 2:
+                two_started.set()
 
         async with anyio.create_task_group() as group:
             group.start_soon(fill_batches, receive, 3, wait, start)
@@ -37,8 +41,7 @@ def test_batches_start_when_full_or_when_the_wait_is_over() -> None:
                 sent_first = anyio.current_time()
                 for i in range(4):  # one full batch at once, then a lone item that waits
                     await send.send(i)
-                while len(started) < 2:
-                    await anyio.sleep(0.01)
+                await two_started.wait()
                 sent_last.append(anyio.current_time())
                 await send.send(4)  # the stream then ends: the partial batch starts at once
             started.insert(0, ([], sent_first))

@@ -10,6 +10,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import anyio
 import structlog
@@ -68,12 +69,7 @@ def _load_manifest(path: Path) -> WarmCache | None:
 async def warm(toolchain: Toolchain, root: Path | None = None) -> WarmCache:
     """Return the warm cache, building it first if needed. Concurrent callers wait on a file lock."""
     directory = cache_dir_for(toolchain, root)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        lock = open(directory / "warm.lock", "w")  # noqa: SIM115 - held for the whole build
-    except OSError as exc:
-        raise StoreError(f"cache dir {directory} is not writable: {exc}") from None
-    with lock:
+    with _lock_file(directory) as lock:
         while True:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -114,8 +110,21 @@ async def _build(toolchain: Toolchain, directory: Path, manifest: Path) -> WarmC
             if rlib:
                 rlibs[message["target"]["name"]] = rlib
     deps_dir = directory / "target" / "debug" / "deps"
-    manifest.write_text(json.dumps({"deps_dir": str(deps_dir), "rlibs": rlibs, "rustc": toolchain.version}))
+    _write_manifest(manifest, {"deps_dir": str(deps_dir), "rlibs": rlibs, "rustc": toolchain.version})
     cached = _load_manifest(manifest)
     if cached is None:
         raise ToolchainError(f"crate cache in {directory} lacks one of {SAMPLE_CRATES + HARNESS_CRATES} after building")
     return cached
+
+
+# Small local file operations of the one-off build, kept synchronous (microseconds; no event loop is waiting).
+def _lock_file(directory: Path) -> IO[str]:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        return open(directory / "warm.lock", "w")  # held for the whole build
+    except OSError as exc:
+        raise StoreError(f"cache dir {directory} is not writable: {exc}") from None
+
+
+def _write_manifest(manifest: Path, data: dict[str, Any]) -> None:
+    manifest.write_text(json.dumps(data))
