@@ -29,7 +29,7 @@ BLOWUP = (
 JUDGE = """
 import json, sys, anyio, sigil_eval
 from sigil_eval.data import get_human_eval_dataset
-from sigil_eval.problemsets import load_problem_set
+from sigil_eval.inputs.problemsets import load_problem_set
 problems = load_problem_set(get_human_eval_dataset())
 samples = [{"task_id": p.task_id, "completion": p.canonical_solution} for p in problems.problems.values()]
 if sys.argv[1] == "with":

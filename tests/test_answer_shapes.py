@@ -366,7 +366,7 @@ def test_real_solutions_in_every_shape_judge_as_their_plain_body() -> None:
     import gzip
     import json
 
-    from sigil_eval.problemsets import load_problem_set
+    from sigil_eval.inputs.problemsets import load_problem_set
 
     from .helpers import judge, shared
 

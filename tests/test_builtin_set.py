@@ -11,11 +11,11 @@ import pytest
 
 import sigil_eval
 from sigil_eval.data import get_human_eval_dataset, read_problems
-from sigil_eval.demo import WRONG_ANSWERS
-from sigil_eval.humaneval import build as builder
-from sigil_eval.humaneval import source
-from sigil_eval.humaneval.render import doc_comment, parse_signature
-from sigil_eval.humaneval.rust_types import literal, parse_type
+from sigil_eval.datasets.demo import WRONG_ANSWERS
+from sigil_eval.datasets.humaneval import build as builder
+from sigil_eval.datasets.humaneval import source
+from sigil_eval.datasets.humaneval.render import doc_comment, parse_signature
+from sigil_eval.datasets.humaneval.rust_types import literal, parse_type
 
 from .helpers import cli, judge, requires_firejail
 

@@ -225,7 +225,7 @@ def test_workers_default_to_the_cpus_this_process_may_use() -> None:
     """Not the host's CPU count and not a constant: a process pinned to one CPU gets one worker."""
     code = (
         "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))});"
-        "from sigil_eval.cli import build_parser; from sigil_eval.options import EvalOptions;"
+        "from sigil_eval.cli.main import build_parser; from sigil_eval.options import EvalOptions;"
         "print(EvalOptions().workers, build_parser().parse_args(['evaluate', 's.jsonl']).workers)"
     )
     pinned = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -263,8 +263,8 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_gets_log_lines(seed_example: 
 def test_the_command_line_defaults_are_the_apis() -> None:
     """One source of truth: `sigil-eval evaluate FILE` with no flags means `EvalOptions()`, and `--help` shows
     the defaults."""
-    from sigil_eval.cli import build_parser
-    from sigil_eval.option_flags import FLAG_FIELDS, options_from_args
+    from sigil_eval.cli.flags import FLAG_FIELDS, options_from_args
+    from sigil_eval.cli.main import build_parser
 
     assert set(FLAG_FIELDS) == set(EvalOptions.__struct_fields__), "every option has a flag"
     args = build_parser().parse_args(["evaluate", "samples.jsonl"])

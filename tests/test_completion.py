@@ -1,9 +1,9 @@
 import pytest
 
-from sigil_eval.assemble import assemble
-from sigil_eval.completion import clean_completion, defines_fn, extract_code, is_main_free, strip_thinking
-from sigil_eval.problemsets import problem_from_row
-from sigil_eval.rust_lexer import code_mask
+from sigil_eval.inputs.problemsets import problem_from_row
+from sigil_eval.program.assemble import assemble
+from sigil_eval.program.completion import clean_completion, defines_fn, extract_code, is_main_free, strip_thinking
+from sigil_eval.program.rust_lexer import code_mask
 
 pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 

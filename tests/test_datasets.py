@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sigil_eval.problemsets import load_problem_set
+from sigil_eval.inputs.problemsets import load_problem_set
 
 from .helpers import judge, requires_firejail, shared
 

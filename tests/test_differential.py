@@ -10,7 +10,7 @@ import pytest
 
 import sigil_eval
 from sigil_eval.data import get_human_eval_dataset
-from sigil_eval.problemsets import ProblemSet, load_problem_set
+from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set
 from sigil_eval.records import AGREED_FIELDS
 
 from .helpers import judge, requires_firejail, shared

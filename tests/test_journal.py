@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sigil_eval.journal import Journal
+from sigil_eval.outputs.journal import Journal
 from sigil_eval.records import Result, Sample
 
 pytestmark = pytest.mark.fast

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from sigil_eval.problemsets import load_problem_set
+from sigil_eval.inputs.problemsets import load_problem_set
 
 from .helpers import judge, requires_firejail, shared
 

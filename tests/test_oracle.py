@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from sigil_eval import oracle
 from sigil_eval.errors import InputError
-from sigil_eval.problemsets import load_problem_set, problem_from_row
+from sigil_eval.inputs.problemsets import load_problem_set, problem_from_row
+from sigil_eval.program import oracle
 from sigil_eval.records import Case
 
 from .helpers import judge, requires_firejail, write_jsonl

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from sigil_eval.assemble import assemble
 from sigil_eval.errors import InputError
-from sigil_eval.problemsets import HUMANEVAL_X_PRELUDE, load_problem_set
+from sigil_eval.inputs.problemsets import HUMANEVAL_X_PRELUDE, load_problem_set
+from sigil_eval.program.assemble import assemble
 
 from .helpers import shared
 

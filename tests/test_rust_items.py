@@ -1,8 +1,8 @@
 import pytest
 
-from sigil_eval.assemble import assemble
-from sigil_eval.problemsets import problem_from_row
-from sigil_eval.rust_items import top_level_items, without_items
+from sigil_eval.inputs.problemsets import problem_from_row
+from sigil_eval.program.assemble import assemble
+from sigil_eval.program.rust_items import top_level_items, without_items
 
 pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 

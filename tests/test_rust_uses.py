@@ -1,6 +1,6 @@
 import pytest
 
-from sigil_eval.rust_uses import Import, flatten_use, imports_of, split_uses, without_repeated_imports
+from sigil_eval.program.rust_uses import Import, flatten_use, imports_of, split_uses, without_repeated_imports
 
 pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 

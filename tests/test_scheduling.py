@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from sigil_eval.scheduling import batch_limit, fill_batches
+from sigil_eval.engine.scheduling import batch_limit, fill_batches
 
 pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sigil_eval import fingerprint
+from sigil_eval.engine import fingerprint
 
 from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, evaluate, requires_firejail, write_jsonl
 

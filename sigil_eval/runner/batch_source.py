@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigil_eval.assemble import TESTS_MAIN, Program
-from sigil_eval.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, place
-from sigil_eval.rust_lexer import code_mask
+from sigil_eval.program.assemble import TESTS_MAIN, Program
+from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, place
+from sigil_eval.program.rust_lexer import code_mask
 
 HARNESS = Path(__file__).with_name("harness.rs")
 HARNESS_MODULE = "__sigil_harness"

@@ -14,11 +14,11 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sigil_eval.assemble import Program
 from sigil_eval.cargo_cache import WarmCache
 from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
-from sigil_eval.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
+from sigil_eval.program.assemble import Program
+from sigil_eval.program.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.batch_source import (
     HARNESS,

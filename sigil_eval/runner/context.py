@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from sigil_eval.cargo_cache import Toolchain, WarmCache, resolve_toolchain, warm
+from sigil_eval.engine.fingerprint import verdict_settings
 from sigil_eval.errors import SandboxError, ToolchainError
-from sigil_eval.fingerprint import verdict_settings
 from sigil_eval.options import EvalOptions
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits, Sandbox, make_sandbox
-from sigil_eval.scratch import create_scratch
+from sigil_eval.runner.scratch import create_scratch
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sigil_eval.assemble import TESTS_MAIN, Program
 from sigil_eval.options import wall_backstop
-from sigil_eval.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, VALUES_CAP, inline_module, place
+from sigil_eval.program.assemble import TESTS_MAIN, Program
+from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, VALUES_CAP, inline_module, place
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program

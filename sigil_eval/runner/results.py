@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from sigil_eval.completion import clean_completion, is_main_free
-from sigil_eval.policy import policy_violation
+from sigil_eval.program.completion import clean_completion, is_main_free
+from sigil_eval.program.policy import policy_violation
 from sigil_eval.records import ErrorType, Problem, Result, Sample
 
 _NONCE_MODULE = re.compile(r"\bsigil_[0-9a-f]{16}::")

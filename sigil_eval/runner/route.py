@@ -12,11 +12,11 @@ from functools import lru_cache
 import tree_sitter_rust
 from tree_sitter import Language, Parser
 
-from sigil_eval.assemble import Program
 from sigil_eval.options import Mode
+from sigil_eval.program.assemble import Program
+from sigil_eval.program.rust_lexer import code_mask
 from sigil_eval.records import Problem
 from sigil_eval.runner.batch_source import BatchModule, batch_module
-from sigil_eval.rust_lexer import code_mask
 
 # checked on the whole program (the problem's code can use them too)
 _PROGRAM_CONSTRUCTS = [

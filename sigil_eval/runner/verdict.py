@@ -6,7 +6,7 @@ import re
 import signal
 from dataclasses import dataclass
 
-from sigil_eval.oracle import mismatch, result_type
+from sigil_eval.program.oracle import mismatch, result_type
 from sigil_eval.records import ErrorType, Problem
 from sigil_eval.runner.harness_protocol import ChildRecord
 from sigil_eval.runner.process import ProcessOutcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sigil_eval.problemsets import ProblemSet
+from sigil_eval.inputs.problemsets import ProblemSet
 
 # task_id, completion, what it shows
 WRONG_ANSWERS = (

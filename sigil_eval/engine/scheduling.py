@@ -14,13 +14,13 @@ import structlog
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+from sigil_eval.engine.stalls import StallWatch
 from sigil_eval.options import EvalOptions
 from sigil_eval.records import AGREED_FIELDS, Result, RunStats
 from sigil_eval.runner.batched import BatchItem
 from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.jobs import BatchJob, Executor, IsolatedJob, Job
 from sigil_eval.runner.results import fresh_result
-from sigil_eval.stalls import StallWatch
 
 log = structlog.get_logger("sigil_eval")
 

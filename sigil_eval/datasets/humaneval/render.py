@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sigil_eval import oracle
-from sigil_eval.humaneval.record import Call
-from sigil_eval.humaneval.rust_types import RustType, literal, parse_type
-from sigil_eval.oracle import FLOAT_TOLERANCE
+from sigil_eval.datasets.humaneval.record import Call
+from sigil_eval.datasets.humaneval.rust_types import RustType, literal, parse_type
+from sigil_eval.program import oracle
+from sigil_eval.program.oracle import FLOAT_TOLERANCE
 
 
 @dataclass(frozen=True, slots=True)

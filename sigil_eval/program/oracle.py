@@ -18,10 +18,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sigil_eval.humaneval.rust_types import RustType, parse_type
+from sigil_eval.datasets.humaneval.rust_types import RustType, parse_type
 from sigil_eval.records import Case, Problem
 
-ORACLE_RS = Path(__file__).with_name("runner") / "oracle.rs"
+ORACLE_RS = Path(__file__).parents[1] / "runner" / "oracle.rs"
 ORACLE_MODULE = "__sigil_oracle"
 PATH_PLACEHOLDER = "__SIGIL_ORACLE_PATH__"  # where the module sits differs per runner path
 VALUES_CAP = 256 << 10  # bytes of values read per sample; more is a failure in both paths

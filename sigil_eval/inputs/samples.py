@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from sigil_eval.jsonl import decode_object, iter_lines, write_jsonl
+from sigil_eval.inputs.jsonl import decode_object, iter_lines, write_jsonl
 from sigil_eval.records import Rejection, Sample
 
 PIPELINE_HINT = "pipeline-format line ({prompt, gen}), not an eval sample: convert the file with `sigil-eval convert`"

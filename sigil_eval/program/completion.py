@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sigil_eval.rust_items import fn_heads, item_start
-from sigil_eval.rust_lexer import code_mask, matching_brace, net_depth
+from sigil_eval.program.rust_items import fn_heads, item_start
+from sigil_eval.program.rust_lexer import code_mask, matching_brace, net_depth
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:\n[ \t]*```|\Z)", re.DOTALL)
 _RUST_LANGS = ("rust", "rs", "")

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sigil_eval.completion import clean_completion
-from sigil_eval.oracle import compiled_tests
+from sigil_eval.program.completion import clean_completion
+from sigil_eval.program.oracle import compiled_tests
+from sigil_eval.program.rust_items import fn_heads, item_start, top_level_items, without_items
+from sigil_eval.program.rust_lexer import brace_depth, code_mask
+from sigil_eval.program.rust_uses import flatten_use, imports_of, without_repeated_imports
 from sigil_eval.records import Problem
-from sigil_eval.rust_items import fn_heads, item_start, top_level_items, without_items
-from sigil_eval.rust_lexer import brace_depth, code_mask
-from sigil_eval.rust_uses import flatten_use, imports_of, without_repeated_imports
 
 PRELUDE_MODULE = "__sigil_prelude"
 TESTS_MAIN = "__sigil_tests"

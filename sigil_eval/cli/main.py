@@ -14,21 +14,21 @@ import msgspec
 import structlog
 
 from sigil_eval.cargo_cache import resolve_toolchain, warm
-from sigil_eval.dataset_check import check_problem_set, format_defects
-from sigil_eval.demo import demo_samples
-from sigil_eval.engine import Evaluator, first_sigil_error, resolve_problems
+from sigil_eval.cli.flags import add_option_flags, options_from_args
+from sigil_eval.datasets.check import check_problem_set, format_defects
+from sigil_eval.datasets.demo import demo_samples
+from sigil_eval.datasets.humaneval.build import build as build_set
+from sigil_eval.datasets.humaneval.build import built_set_path
+from sigil_eval.engine.evaluator import Evaluator, first_sigil_error, resolve_problems
 from sigil_eval.errors import SigilError
-from sigil_eval.humaneval.build import build as build_set
-from sigil_eval.humaneval.build import built_set_path
-from sigil_eval.journal import Journal
-from sigil_eval.jsonl import write_jsonl
-from sigil_eval.log import configure_logging
+from sigil_eval.inputs.jsonl import write_jsonl
+from sigil_eval.inputs.problemsets import load_problem_set
+from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
 from sigil_eval.metrics.report import DEFAULT_KS, Tally, format_summary, seed_metrics
-from sigil_eval.option_flags import add_option_flags, options_from_args
-from sigil_eval.problemsets import load_problem_set
-from sigil_eval.progress import RunProgress
+from sigil_eval.outputs.journal import Journal
+from sigil_eval.outputs.log import configure_logging
+from sigil_eval.outputs.progress import RunProgress
 from sigil_eval.records import Rejection, Result, Sample
-from sigil_eval.samples import convert_pipeline_file, read_samples
 
 SUBCOMMANDS = ("evaluate", "convert", "warm", "dataset")
 log = structlog.get_logger("sigil_eval")

@@ -22,12 +22,12 @@ from typing import Any
 
 import msgspec
 
-from sigil_eval import oracle
 from sigil_eval.errors import InputError
-from sigil_eval.jsonl import decode_object, iter_lines
+from sigil_eval.inputs.jsonl import decode_object, iter_lines
+from sigil_eval.program import oracle
+from sigil_eval.program.rust_lexer import code_mask
+from sigil_eval.program.rust_uses import split_uses
 from sigil_eval.records import Case, Problem, TestStyle
-from sigil_eval.rust_lexer import code_mask
-from sigil_eval.rust_uses import split_uses
 
 # The `use` lines HumanEval-X's harness puts before every program; seed-shape prompts rely on them silently.
 HUMANEVAL_X_PRELUDE = """\

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sigil_eval.completion import defines_fn
-from sigil_eval.engine import Evaluator
-from sigil_eval.problemsets import ProblemSet
+from sigil_eval.engine.evaluator import Evaluator
+from sigil_eval.inputs.problemsets import ProblemSet
+from sigil_eval.program.completion import defines_fn
+from sigil_eval.program.rust_lexer import brace_depth, code_mask
 from sigil_eval.records import Problem, Result
-from sigil_eval.rust_lexer import brace_depth, code_mask
 
 TRIVIAL_EXPRESSIONS = {"todo": "todo!()", "unimplemented": "unimplemented!()", "default": "Default::default()"}
 

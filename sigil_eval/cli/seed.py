@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sigil_eval import cli
+from sigil_eval.cli import main as cli
 
 PROG = "evaluate_functional_correctness"
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sigil_eval.options import EvalOptions
 
-PACKAGE_ROOT = Path(__file__).parent
+PACKAGE_ROOT = Path(__file__).parents[1]
 _CODE_SUFFIXES = (".py", ".rs")
 
 

@@ -22,13 +22,17 @@ import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectSendStream
 
-from sigil_eval.assemble import Program, assemble
 from sigil_eval.cargo_cache import default_cache_root
 from sigil_eval.data import get_human_eval_dataset
+from sigil_eval.engine.scheduling import Scheduler
+from sigil_eval.engine.stalls import StallWatch
+from sigil_eval.engine.verdict_store import FOLLOWING, VerdictReuse, VerdictStore
 from sigil_eval.errors import SigilError
+from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
+from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.metrics.report import DEFAULT_KS, Tally
 from sigil_eval.options import EvalOptions
-from sigil_eval.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
+from sigil_eval.program.assemble import Program, assemble
 from sigil_eval.records import Rejection, Report, Result, RunSetting, RunStats, Sample
 from sigil_eval.runner.batched import BatchItem
 from sigil_eval.runner.context import JobContext, close_context, open_context
@@ -36,10 +40,6 @@ from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.jobs import Executor, LocalExecutor
 from sigil_eval.runner.results import base_result, finish, policy_failure
 from sigil_eval.runner.route import route
-from sigil_eval.samples import sample_from_object
-from sigil_eval.scheduling import Scheduler
-from sigil_eval.stalls import StallWatch
-from sigil_eval.verdict_store import FOLLOWING, VerdictReuse, VerdictStore
 
 ProblemsArg = ProblemSet | str | os.PathLike[str] | Mapping[str, Mapping[str, Any]] | None
 SamplesArg = Iterable[Sample | Mapping[str, Any]] | AsyncIterable[Sample | Mapping[str, Any]]

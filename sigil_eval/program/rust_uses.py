@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sigil_eval.rust_items import item_end
-from sigil_eval.rust_lexer import brace_depth, code_mask
+from sigil_eval.program.rust_items import item_end
+from sigil_eval.program.rust_lexer import brace_depth, code_mask
 
 _USE_ITEM = re.compile(r"(?m)^[ \t]*(?:pub(?:\s*\([^)]*\))?\s+)?use\s+")
 _TOKEN = re.compile(r"\s*(::|[{},;*]|[A-Za-z_]\w*|\S)")

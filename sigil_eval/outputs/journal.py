@@ -18,7 +18,7 @@ from typing import IO, Any
 import msgspec
 import structlog
 
-from sigil_eval.jsonl import encode_line
+from sigil_eval.inputs.jsonl import encode_line
 from sigil_eval.records import Result, Sample
 
 _decode_result = msgspec.json.Decoder(Result).decode

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sigil_eval.rust_lexer import code_mask
+from sigil_eval.program.rust_lexer import code_mask
 
 _DENIED = [
     ("process control", r"\bstd\s*::\s*process\b|\bCommand\s*::\s*new\b"),
