@@ -61,7 +61,7 @@ def test_a_batch_harness_that_cannot_switch_uid_stops_the_run(monkeypatch: pytes
     with EINVAL) while the evaluator's own start-up check (isolated uids) still passes."""
     if os.geteuid() != 0:
         pytest.skip("uids are switched only when the evaluator runs as root")
-    monkeypatch.setattr(batched, "RUN_UID_BASE", 2**32 - 1 - 1000)  # + 1000 + slot * 64: the first slot is -1
+    monkeypatch.setattr(batched, "harness_uid_base", lambda slot: 2**32 - 1)  # setuid(-1) fails
     with pytest.raises(sigil_eval.InfraError, match="cannot switch") as raised:
         judge([{"task_id": "test_rust/0", "completion": "    1\n}\n"}], {"t": RETURN_ONE}, workers=1, clippy="off")
     assert isinstance(raised.value, sigil_eval.SandboxError)

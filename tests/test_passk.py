@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from sigil_eval.metrics.passk import estimate_pass_at_k, pass_at_k_reference
-from sigil_eval.metrics.report import build_report
+from sigil_eval.metrics.report import Tally
 from sigil_eval.records import Result
 
 pytestmark = pytest.mark.fast  # no toolchain: `just test-fast`
@@ -37,7 +37,7 @@ def _result(task: str, passed: bool, index: int) -> Result:
 
 def test_report_only_has_k_up_to_every_problems_n() -> None:
     results = [_result("a", i < 2, i) for i in range(10)] + [_result("b", True, 10 + i) for i in range(3)]
-    report = build_report(results, [], ks=(1, 3, 10))
+    report = Tally.of(results).report([], ks=(1, 3, 10))
     assert set(report.pass_at_k) == {"pass@1", "pass@3"}
     assert report.pass_at_k["pass@1"] == pytest.approx((0.2 + 1.0) / 2)
     assert report.per_problem["a"].n == 10 and report.per_problem["a"].passed == 2

@@ -26,7 +26,7 @@ from sigil_eval.cargo_cache import default_cache_root
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.engine.scheduling import Scheduler
 from sigil_eval.engine.stalls import StallWatch
-from sigil_eval.engine.verdict_store import FOLLOWING, VerdictReuse, VerdictStore
+from sigil_eval.engine.verdict_store import Following, VerdictReuse, VerdictStore
 from sigil_eval.errors import SigilError
 from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
 from sigil_eval.inputs.samples import sample_from_object
@@ -250,15 +250,15 @@ class Evaluator:
                             prepared = self._prepare(index, item)
                             if isinstance(prepared, Result):
                                 await send.send(prepared)
-                            elif prepared is not FOLLOWING:
-                                await routed_send.send(prepared)  # type: ignore[arg-type]
+                            elif not isinstance(prepared, Following):
+                                await routed_send.send(prepared)
             except* (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 pass  # the consumer stopped reading: there is no one left to judge for
 
     def _assemble_uncached(self, task_id: str, completion: str) -> Program:
         return assemble(self.problem_set.problems[task_id], completion)
 
-    def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | IsolatedItem | object:
+    def _prepare(self, index: int, sample: Sample) -> Result | BatchItem | IsolatedItem | Following:
         """A final Result (refused by policy, no code, a stored verdict), a job member (BatchItem or
         IsolatedItem), or FOLLOWING when a sample of this run with the same program is being judged."""
         problem = self.problem_set.problems[sample.task_id]

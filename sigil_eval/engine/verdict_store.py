@@ -110,11 +110,11 @@ def copy_verdict(source: StoredVerdict | Result, into: Result) -> Result:
     return into
 
 
-class _Following:
+class Following:
     """Marker: the sample waits for the verdict of an identical program judged in this run."""
 
 
-FOLLOWING = _Following()
+FOLLOWING = Following()
 
 
 class VerdictReuse:
@@ -130,7 +130,7 @@ class VerdictReuse:
         self._keys: dict[int, str] = {}  # sample index → key, for samples being judged
         self._followers: dict[str, list[Result]] = {}  # key → samples waiting for that verdict
 
-    def claim(self, problem: Problem, source: str, result: Result) -> Result | _Following | None:
+    def claim(self, problem: Problem, source: str, result: Result) -> Result | Following | None:
         """The stored verdict, FOLLOWING, or None: judge this sample."""
         prefix = self._prefixes.get(problem.task_id)
         if prefix is None:

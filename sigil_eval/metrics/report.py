@@ -28,6 +28,13 @@ class Tally:
         self.binary_bytes_sum, self.binary_bytes_count = 0, 0
         self.error_types: Counter[str] = Counter()
 
+    @classmethod
+    def of(cls, results: Iterable[Result]) -> Tally:
+        tally = cls()
+        for result in results:
+            tally.add(result)
+        return tally
+
     def add(self, result: Result) -> None:
         tally = self.per_problem.get(result.task_id)
         if tally is None:
@@ -87,21 +94,6 @@ class Tally:
 
 def _ratio(total: float, count: int) -> float | None:
     return total / count if count else None
-
-
-def build_report(
-    results: Iterable[Result],
-    rejections: Sequence[Rejection],
-    *,
-    ks: Sequence[int] = DEFAULT_KS,
-    setting: RunSetting | None = None,
-    stats: RunStats | None = None,
-    elapsed_s: float = 0.0,
-) -> Report:
-    tally = Tally()
-    for result in results:
-        tally.add(result)
-    return tally.report(rejections, ks=ks, setting=setting, stats=stats, elapsed_s=elapsed_s)
 
 
 SEED_METRICS = ("compile_rate", "main_free_rate", "clippy_pass_rate", "avg_compile_time_ms", "avg_binary_size_bytes")

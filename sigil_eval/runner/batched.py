@@ -33,16 +33,24 @@ from sigil_eval.runner.compile import run_compiler
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics
 from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, HarnessSettings, parse_records
+from sigil_eval.runner.limits import (
+    BATCH_COMPILE_FILE_SIZE,
+    BATCH_COMPILE_OUTPUT_CAP,
+    CHILD_OUTPUT_CAP,
+    CHILDREN_PER_HARNESS,
+    HARNESS_CPU_SECONDS,
+    HARNESS_OUTPUT_CAP,
+    TEST_FILE_SIZE,
+    harness_uid_base,
+)
 from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import ProcessOutcome, run_limited
-from sigil_eval.runner.sandbox import RUN_UID_BASE, Limits
+from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
 from sigil_eval.runner.verdict import judge_child, judge_values
 
 ROOT_NAME = "main.rs"
 BINARY_NAME = "prog"
-CHILDREN_PER_HARNESS = 2
-CHILD_OUTPUT_CAP = 8 * 1024
 BATCH_BUDGET_BASE = 1.0  # CPU seconds
 BATCH_BUDGET_PER_MEMBER = 0.05
 # a group this small that runs out of time is judged member by member (a few ~0.2 s isolated compiles) rather
@@ -106,8 +114,8 @@ async def _compile(
         clippy=clippy,
         budget=budget,
         address_space=ctx.options.compile_memory * 2,
-        file_size=1 << 30,
-        output_cap=32 << 20,
+        file_size=BATCH_COMPILE_FILE_SIZE,
+        output_cap=BATCH_COMPILE_OUTPUT_CAP,
     )
 
 
@@ -222,7 +230,7 @@ async def _run_harness(
 ) -> None:
     binary = seal_job_dir(job_dir, BINARY_NAME, keep_sources=ctx.options.keep_scratch)
     budget = ctx.options.run_budget
-    uid_base = RUN_UID_BASE + 1000 + slot * 64 if ctx.sandbox.setpriv is not None else 0
+    uid_base = harness_uid_base(slot) if ctx.sandbox.setpriv is not None else 0
     child_wall = wall_backstop(budget)
     settings = HarnessSettings(
         cpu_seconds=max(1, int(budget + 0.999)),
@@ -231,19 +239,19 @@ async def _run_harness(
         uid_base=uid_base,
         address_space=ctx.options.run_memory,
         processes=ctx.options.run_processes,
-        file_size=16 << 20,
+        file_size=TEST_FILE_SIZE,
         output_cap=CHILD_OUTPUT_CAP,
         values_cap=VALUES_CAP,
     )
     argv = [f"./{BINARY_NAME}", *settings.argv()]
     rounds = -(-len(group) // CHILDREN_PER_HARNESS)
-    limits = Limits(cpu_seconds=600, address_space=ctx.options.run_memory, file_size=16 << 20)
+    limits = Limits(cpu_seconds=HARNESS_CPU_SECONDS, address_space=ctx.options.run_memory, file_size=TEST_FILE_SIZE)
     process = await run_limited(
         ctx.sandbox.harness_argv(argv, job_dir, limits),
         cwd=job_dir,
         env=ctx.sandbox.environment(job_dir),
         wall_timeout=rounds * (child_wall + 2) + 10,
-        output_cap=64 << 20,
+        output_cap=HARNESS_OUTPUT_CAP,
         signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
     )
     sizes = await own_code_sizes(binary, BATCH_OWNER)

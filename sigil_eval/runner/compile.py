@@ -10,6 +10,7 @@ from sigil_eval.options import wall_backstop
 from sigil_eval.records import TestStyle
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics, parse_diagnostics
+from sigil_eval.runner.limits import COMPILE_FILE_SIZE, COMPILE_OUTPUT_CAP
 from sigil_eval.runner.process import ProcessOutcome, run_limited
 from sigil_eval.runner.sandbox import Limits
 
@@ -84,8 +85,8 @@ async def compile_program(
         clippy=clippy,
         budget=ctx.options.compile_budget,
         address_space=ctx.options.compile_memory,
-        file_size=256 << 20,
-        output_cap=1 << 20,
+        file_size=COMPILE_FILE_SIZE,
+        output_cap=COMPILE_OUTPUT_CAP,
     )
     timed_out = outcome.timed_out
     if not timed_out and outcome.returncode != 0:

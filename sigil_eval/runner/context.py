@@ -12,6 +12,7 @@ from sigil_eval.cargo_cache import Toolchain, WarmCache, resolve_toolchain, warm
 from sigil_eval.engine.fingerprint import verdict_settings
 from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import EvalOptions
+from sigil_eval.runner.limits import PROBE_FILE_SIZE
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits, Sandbox, make_sandbox
 from sigil_eval.runner.scratch import create_scratch
@@ -73,7 +74,7 @@ async def _check_sandbox(ctx: JobContext) -> None:
     """Start the sandbox once with the real compiler, so a broken jail fails the run, not every sample."""
     probe = ctx.scratch_root / "probe"
     probe.mkdir(mode=0o755)
-    limits = Limits(cpu_seconds=10, address_space=ctx.options.compile_memory, file_size=1 << 20)
+    limits = Limits(cpu_seconds=10, address_space=ctx.options.compile_memory, file_size=PROBE_FILE_SIZE)
     outcome = await run_limited(
         ctx.sandbox.compile_argv([str(ctx.toolchain.rustc), "-V"], probe, limits),
         cwd=probe,

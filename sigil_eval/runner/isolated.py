@@ -15,6 +15,7 @@ from sigil_eval.records import Problem, Result
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
+from sigil_eval.runner.limits import TEST_FILE_SIZE
 from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits
@@ -139,7 +140,7 @@ async def _run(
     limits = Limits(
         cpu_seconds=budget,
         address_space=ctx.options.run_memory,
-        file_size=16 << 20,
+        file_size=TEST_FILE_SIZE,
         processes=ctx.options.run_processes,
     )
     process = await run_limited(

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from sigil_eval.errors import SandboxError
+from sigil_eval.runner.limits import run_uid
 
 SandboxKind = Literal["firejail", "none"]
 SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh", "/root/.ssh")
@@ -31,7 +32,6 @@ RUN_VISIBLE_TOP = frozenset(
     {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "dev", "proc", "sys", "run", "tmp"}
 )
 RUN_HIDDEN = ("/usr/local",)
-RUN_UID_BASE = 61000  # each worker slot runs its test binaries as uid RUN_UID_BASE + slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ class Sandbox:
 
     def run_uid(self, slot: int) -> int:
         """The uid a test binary of worker slot `slot` runs as (ours, when we cannot switch)."""
-        return RUN_UID_BASE + slot if self.setpriv is not None else os.geteuid()
+        return run_uid(slot) if self.setpriv is not None else os.geteuid()
 
     def run_argv(self, argv: Sequence[str], scratch: Path, limits: Limits, slot: int) -> list[str]:
         drop: list[str] = []

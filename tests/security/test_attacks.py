@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 import sigil_eval
+from sigil_eval.runner import limits
 
 from ..helpers import TIMED_OUT_IN_BATCH, judge, judged_alone, problem, requires_firejail
 
@@ -27,7 +28,7 @@ HOST_MARKERS = [
     Path("/tmp/sigil_attack_marker"),
     Path.home() / "sigil_attack_marker",
 ]
-RUN_UIDS = range(61000, 63000)
+RUN_UIDS = range(limits.RUN_UID_BASE, limits.harness_uid_base(64))  # every uid a sample may run as
 OTHER_HOME_SECRET = Path("/home/sigil_attack_user/secret")
 PROBLEMS = {
     "A/leak": problem("A/leak", "fn leak() -> bool", "        assert!(leak());"),
