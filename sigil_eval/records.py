@@ -50,12 +50,28 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
     # `test` is then only what tools that judge in process run
     cases: tuple[Case, ...] = ()
     result_type: str = ""
+    stop: tuple[str, ...] = ()  # stop sequences for completion-style generation (MultiPL-E's `stop_tokens`)
 
 
 class Sample(msgspec.Struct, kw_only=True):
     task_id: str
     completion: str
     completion_id: int | str | None = None
+
+
+class GeneratedSample(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A line of a samples file written by `sigil-eval generate`: a sample plus how it was generated, or the
+    generation error that left it without one (never judged, retried by a rerun)."""
+
+    task_id: str
+    completion_id: int
+    completion: str | None = None  # the raw answer (with the response prefix, if one was sent)
+    model: str = ""
+    finish_reason: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_s: float | None = None
+    generation_error: str | None = None
 
 
 class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
@@ -141,6 +157,7 @@ class Report(msgspec.Struct, kw_only=True):
     avg_binary_size_bytes: float | None
     error_types: dict[str, int]
     per_problem: dict[str, ProblemTally]
+    generation_errors: int = 0  # samples the model server never answered (rejected, not scored)
     # RunSetting's fields
     rustc_version: str = ""
     problem_set: str = ""

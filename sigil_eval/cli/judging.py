@@ -1,0 +1,106 @@
+"""Judging into files, for every command that judges (`evaluate`, `run`): resume from the journal, stream the
+samples through the evaluator, journal and tally each verdict, write the results and the rejections, print the
+report. Nothing here holds the samples or the results in memory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from pathlib import Path
+
+import msgspec
+import structlog
+
+from sigil_eval.engine.evaluator import Evaluator
+from sigil_eval.inputs.jsonl import write_jsonl
+from sigil_eval.metrics.report import Tally, format_summary, seed_metrics
+from sigil_eval.outputs.journal import Journal
+from sigil_eval.outputs.progress import RunProgress
+from sigil_eval.records import Rejection, Report, Result, Sample
+
+Entry = tuple[int, Sample | Rejection]
+log = structlog.get_logger("sigil_eval")
+
+
+async def judge_into(
+    evaluator: Evaluator,
+    out: Path,
+    *,
+    fresh: bool,
+    present: Callable[[], Iterable[Entry]],
+    arriving: AsyncIterable[Entry] | None = None,
+    arriving_total: int = 0,
+    progress: RunProgress | None = None,
+    interactive: bool = False,
+) -> tuple[Tally, Journal]:
+    """Judge the entries `present()` gives (it is called twice: a counting pass, then the judging pass), then those
+    `arriving` yields, inside an open `evaluator`. Verdicts the journal holds for the very same sample are kept."""
+    tally = Tally()
+    journal = Journal(out, {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256})
+    if fresh:
+        journal.discard()
+    else:
+        journal.load()
+    total = arriving_total + sum(
+        1 for index, item in present() if isinstance(item, Sample) and not journal.resumes(index, item)
+    )
+    if journal.resumed:
+        log.info("resuming from journal", kept=journal.resumed, journal=str(journal.path))
+        for line in journal.results():
+            tally.add(msgspec.json.decode(line, type=Result))
+
+    async def pending() -> AsyncIterator[Entry]:
+        for index, item in present():
+            if not (isinstance(item, Sample) and journal.resumes(index, item)):
+                yield index, item
+        if arriving is not None:
+            async for index, item in arriving:
+                if not (isinstance(item, Sample) and journal.resumes(index, item)):
+                    yield index, item
+
+    progress = progress or RunProgress(total, interactive=interactive)
+    progress.total = total
+    journal.open()
+    try:
+        with progress:
+            async for result in evaluator.results_indexed(pending(), total):
+                journal.append(result)
+                tally.add(result)
+                progress.advance(result)
+    finally:
+        journal.close()
+    journal.finish()
+    return tally, journal
+
+
+def report_files(
+    evaluator: Evaluator,
+    tally: Tally,
+    out: Path,
+    args: argparse.Namespace,
+    started: float,
+    *,
+    extra: Iterable[Rejection] = (),
+    lines: Iterable[str] = (),
+) -> Report:
+    """Write the rejections beside the results, build the report, print it (and `--json`'s line)."""
+    rejections = [*evaluator.rejections, *extra]
+    rejects_path = out.with_name(out.name.removesuffix(".jsonl") + "_rejects.jsonl")
+    if rejections:
+        write_jsonl(rejects_path, rejections)
+    report = tally.report(
+        rejections,
+        ks=args.k,
+        setting=evaluator.setting,
+        stats=evaluator.stats,
+        elapsed_s=time.perf_counter() - started,
+    )
+    print(format_summary(report), file=sys.stderr)
+    for line in lines:
+        print(line, file=sys.stderr)
+    print(f"  results: {out}" + (f"   rejections: {rejects_path}" if rejections else ""), file=sys.stderr)
+    if args.json:
+        sys.stdout.write(msgspec.json.encode({**seed_metrics(report), **msgspec.to_builtins(report)}).decode() + "\n")
+    return report
