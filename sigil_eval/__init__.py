@@ -7,10 +7,22 @@ async with sigil_eval.Evaluator(problems) as ev:
 
 from sigil_eval.engine.evaluator import Evaluator, evaluate
 from sigil_eval.errors import InfraError, InputError, SandboxError, SigilError, StoreError, ToolchainError
+from sigil_eval.generation.generate import Generation
+from sigil_eval.generation.settings import GenerationSettings
 from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set
 from sigil_eval.metrics import estimate_pass_at_k
 from sigil_eval.options import EvalOptions
-from sigil_eval.records import Case, ErrorType, Problem, ProblemTally, Rejection, Report, Result, Sample
+from sigil_eval.records import (
+    Case,
+    ErrorType,
+    GeneratedSample,
+    Problem,
+    ProblemTally,
+    Rejection,
+    Report,
+    Result,
+    Sample,
+)
 
 __version__ = "0.1.0"
 
@@ -19,6 +31,9 @@ __all__ = [
     "ErrorType",
     "EvalOptions",
     "Evaluator",
+    "GeneratedSample",
+    "Generation",
+    "GenerationSettings",
     "InfraError",
     "InputError",
     "Problem",
