@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 
+import sigil_eval
 from sigil_eval.engine.evaluator import resolve_problems
 from sigil_eval.inputs.problemsets import ProblemSet
 
@@ -204,3 +206,24 @@ def test_kill_9_mid_run_then_rerun_resumes_without_asking_twice(
         if command == "run":
             results = lines(out)
             assert len(results) == 40 and all(r["passed"] for r in results)
+
+
+@requires_firejail
+def test_the_library_judges_a_generation_as_it_arrives(
+    server: ModelServer, builtin: ProblemSet, tmp_path: Path
+) -> None:
+
+    import sigil_eval
+
+    server.script("HumanEval/3", *["500"] * 2)
+    settings = sigil_eval.GenerationSettings(base_url=server.url, model="m", n=2, max_retries=1).validate()
+    generation = sigil_eval.Generation(list(builtin.problems.values())[:LIMIT], settings, tmp_path / "s.jsonl")
+
+    async def main() -> tuple[list[sigil_eval.Result], list[sigil_eval.Rejection]]:
+        async with sigil_eval.Evaluator(builtin, reuse_verdicts=False) as ev:
+            return [r async for r in ev.results(generation.samples())], ev.rejections
+
+    results, rejections = anyio.run(main)
+    assert len(results) == 2 * (LIMIT - 1) and all(r.passed for r in results)
+    assert len(rejections) == 2 and all("generation failed: InternalServerError 500" in r.reason for r in rejections)
+    assert generation.stats.errors == 2 and generation.stats.generated == 2 * (LIMIT - 1)

@@ -39,3 +39,5 @@ def test_a_generation_error_line_is_a_rejection_for_evaluate() -> None:
     reason = sample_from_object(line, None)
     assert reason == f"{GENERATION_FAILED}InternalServerError 500: boom"
     assert sample_from_object({"task_id": "T/0", "completion_id": 3, "completion": "x", "model": "m"}, None) != reason
+    struct = GeneratedSample(task_id="T/0", completion_id=3, generation_error="InternalServerError 500: boom")
+    assert sample_from_object(struct, None) == reason, "the API takes generation records as they come"

@@ -19,7 +19,7 @@ PIPELINE_HINT = "pipeline-format line ({prompt, gen}), not an eval sample: conve
 
 def sample_from_object(value: Any, known_tasks: Mapping[str, object] | None) -> Sample | str:
     """A Sample, or the reason it cannot be one. `generation` (HumanEval-X sample files) means `completion`."""
-    if isinstance(value, Sample):
+    if isinstance(value, msgspec.Struct):  # a Sample, or a GeneratedSample straight from a generation run
         fields: dict[str, Any] = msgspec.structs.asdict(value)
     elif isinstance(value, Mapping):
         fields = dict(value)
