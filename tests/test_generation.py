@@ -227,3 +227,27 @@ def test_the_library_judges_a_generation_as_it_arrives(
     assert len(results) == 2 * (LIMIT - 1) and all(r.passed for r in results)
     assert len(rejections) == 2 and all("generation failed: InternalServerError 500" in r.reason for r in rejections)
     assert generation.stats.errors == 2 and generation.stats.generated == 2 * (LIMIT - 1)
+
+
+@requires_firejail
+def test_a_terminal_sees_both_stages(server: ModelServer, tmp_path: Path) -> None:
+    import pty
+
+    exe = str(Path(sys.executable).with_name("sigil-eval"))
+    argv = [exe, "run", *generation_flags(server, "--out", str(tmp_path / "r.jsonl"))]
+    leader, follower = pty.openpty()
+    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower) as proc:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    assert proc.returncode == 0
+    screen = seen.decode(errors="replace")
+    assert "generating" in screen and "judging" in screen and f"{LIMIT}/{LIMIT}" in screen and "errors 0" in screen

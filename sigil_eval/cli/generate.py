@@ -90,7 +90,7 @@ async def generate_command(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     problems = selected_problems(resolve_problems(args.problems).problems, args.limit)
     generation = Generation(problems, settings, Path(args.out))
-    progress = RunProgress(0, interactive=_interactive(args), generating=generation.stats.requested)
+    progress = RunProgress(0, interactive=_interactive(args), generating=generation.stats.requested, judging=False)
     with progress:
         async for sample in generation.samples():
             progress.generated(sample)
@@ -136,7 +136,7 @@ async def run_command(args: argparse.Namespace) -> int:
 
     progress = RunProgress(0, interactive=_interactive(args), generating=generation.stats.requested)
     async with evaluator:
-        tally, _ = await judge_into(
+        tally, journal = await judge_into(
             evaluator,
             out,
             fresh=args.fresh,
@@ -145,6 +145,7 @@ async def run_command(args: argparse.Namespace) -> int:
             arriving_total=generation.stats.requested,
             progress=progress,
         )
+    journal.finish()
     report_files(evaluator, tally, out, args, started, lines=[_stats_line(generation.stats, samples_path)])
     return 0
 

@@ -36,7 +36,9 @@ async def judge_into(
     interactive: bool = False,
 ) -> tuple[Tally, Journal]:
     """Judge the entries `present()` gives (it is called twice: a counting pass, then the judging pass), then those
-    `arriving` yields, inside an open `evaluator`. Verdicts the journal holds for the very same sample are kept."""
+    `arriving` yields, inside an open `evaluator`. Verdicts the journal holds for the very same sample are kept.
+    The caller writes the results file (`journal.finish()`) only after the evaluator has closed without an error:
+    an infrastructure failure surfaces when it closes, and must leave no scores behind."""
     tally = Tally()
     journal = Journal(out, {**evaluator.verdict_settings, "problem_set": evaluator.problem_set.sha256})
     if fresh:
@@ -71,7 +73,6 @@ async def judge_into(
                 progress.advance(result)
     finally:
         journal.close()
-    journal.finish()
     return tally, journal
 
 

