@@ -140,6 +140,7 @@ class RunStats(msgspec.Struct, kw_only=True):
     deduplicated: int = 0  # samples whose program another sample of this run already had
     verified: int = 0  # batched mode, --verify-fraction: samples re-judged alone
     verify_mismatches: int = 0  # …whose isolated verdict differed (the isolated one is reported)
+    batches: int = 0  # batch jobs (crates) compiled: fewer than requests shows the service pooling them
 
     def route(self, why: str) -> None:
         self.routed_isolated[why] = self.routed_isolated.get(why, 0) + 1
@@ -173,6 +174,7 @@ class Report(msgspec.Struct, kw_only=True):
     deduplicated: int = 0
     verified: int = 0
     verify_mismatches: int = 0
+    batches: int = 0
     elapsed_s: float = 0.0
     samples_per_s: float = 0.0
     rejections: list[Rejection] = msgspec.field(default_factory=list)

@@ -105,3 +105,13 @@ def options_from_args(args: argparse.Namespace) -> EvalOptions:
     """The options the flags of `add_option_flags` set (the others keep their defaults), validated."""
     given = {name: getattr(args, name) for name in EvalOptions.__struct_fields__ if hasattr(args, name)}
     return EvalOptions(**given).validate()
+
+
+class ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
+    """`--help` shows every default that says something: not a flag's False, not None, not one the help names."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if action.default is None or isinstance(action.default, bool) or "default" in text:
+            return text
+        return super()._get_help_string(action)

@@ -13,9 +13,10 @@ import anyio
 import structlog
 
 from sigil_eval.cargo_cache import resolve_toolchain, warm
-from sigil_eval.cli.flags import add_option_flags, options_from_args
+from sigil_eval.cli.flags import ShowDefaults, add_option_flags, options_from_args
 from sigil_eval.cli.generate import add_generation_flags, generate_command, run_command
 from sigil_eval.cli.judging import judge_into, report_files
+from sigil_eval.cli.serve import add_serve_parser, serve_command
 from sigil_eval.datasets.check import check_problem_set, format_defects
 from sigil_eval.datasets.demo import demo_samples
 from sigil_eval.datasets.humaneval.build import build as build_set
@@ -28,7 +29,7 @@ from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
 from sigil_eval.metrics.report import DEFAULT_KS, seed_metrics
 from sigil_eval.outputs.log import configure_logging
 
-SUBCOMMANDS = ("evaluate", "generate", "run", "convert", "warm", "dataset")
+SUBCOMMANDS = ("evaluate", "generate", "run", "serve", "convert", "warm", "dataset")
 log = structlog.get_logger("sigil_eval")
 
 
@@ -42,22 +43,12 @@ def _ks(text: str) -> list[int]:
     return values
 
 
-class _ShowDefaults(argparse.ArgumentDefaultsHelpFormatter):
-    """`--help` shows every default that says something: not a flag's False, not None, not one the help names."""
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        text = action.help or ""
-        if action.default is None or isinstance(action.default, bool) or "default" in text:
-            return text
-        return super()._get_help_string(action)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sigil-eval", description="Evaluate Rust completions: pass@k + diagnostics.")
     parser.add_argument("--verbose", "-v", action="store_true", help="debug logging")
     parser.add_argument("--log-json", action="store_true", help="structured JSON log lines on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
-    shown = _ShowDefaults
+    shown = ShowDefaults
 
     ev = sub.add_parser("evaluate", help="evaluate a samples file (the default command)", formatter_class=shown)
     ev.add_argument("samples", help="JSONL (.gz ok) of {task_id, completion[, completion_id]}")
@@ -92,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results file (default: <MODEL>_results.jsonl; samples beside it, .samples.jsonl)")
     run.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
     run.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
+
+    add_serve_parser(sub)
 
     cv = sub.add_parser("convert", help="turn pipeline {prompt, gen} lines into eval samples")
     cv.add_argument("source")
@@ -142,6 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "evaluate": _evaluate,
             "generate": generate_command,
             "run": run_command,
+            "serve": serve_command,
         }[args.command]
         return _run_async(command, args)
     except SigilError as exc:

@@ -107,6 +107,7 @@ class Scheduler:
                 by_kind.setdefault((item.problem.edition, item.syntax_error), []).append(item)
             for batch in by_kind.values():
                 self._stats.syntax_batched += sum(item.syntax_error for item in batch)
+                self._stats.batches += 1
                 await self._submit(group, BatchJob(tuple(batch)), send)
 
         return start
