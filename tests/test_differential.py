@@ -43,7 +43,9 @@ def test_humanevalpack_good_and_buggy_bodies() -> None:
         for field in ("canonical_solution", "buggy_solution")
         for p in problems.problems.values()
     ]
-    results = compare(samples, problems, timeout=5)
+    # clippy off: this set is about build and test verdicts (clippy's attribution is compared on the seed v3 and
+    # built-in sets), and clippy-driver is a fifth of this test's time
+    results = compare(samples, problems, timeout=5, clippy="off")
     assert sum(r.passed for r in results) >= 163
 
 
@@ -90,7 +92,7 @@ def test_generated_mix_of_mutated_solutions() -> None:
         for task in chosen
         for kind, code in _mutations(problems.problems[task], rng)
     ]
-    results = compare(samples, problems, timeout=5)
+    results = compare(samples, problems, timeout=5, clippy="off")  # clippy: compared on seed v3 and built-in
     kinds = {r.error_type for r in results}
     assert {None, "compile_error", "assertion_failure"} <= kinds  # the mix exercises pass, build and test failures
 
