@@ -18,7 +18,7 @@ SEED_V144_DEFECTS = {
 HUMANEVAL_X_DEFECTS = {"Rust/32": "the whole test module is commented out: no test can run"}
 # find_zero's tests draw random polynomials; the canonical Newton iteration diverges or loops on some of them
 # (measured: 18 of 40 runs failed for HumanEval/32, 19 of 40 for Rust/32). Either verdict is accepted.
-SEED_V144_FLAKY = PACK_FLAKY = frozenset({"HumanEval/32", "Rust/32"})
+SEED_V144_FLAKY = frozenset({"HumanEval/32", "Rust/32"})
 SEED_V3_FAILING_TESTS = {
     "CodeGen/14a016b2fdd7": "canonical solution fails its own test",
     "Transform/39f0fc19cf01": "canonical solution fails its own test",
@@ -57,11 +57,8 @@ def test_humaneval_x_canonical_solutions_pass() -> None:
     assert failing("humaneval-x-rust/humaneval_rust.jsonl.gz") == {"Rust/32": "early_exit"}
 
 
-def test_humanevalpack_canonical_pass_and_buggy_fail() -> None:
-    assert failing("humanevalpack-rust/humanevalpack_rust.jsonl.gz", flaky=PACK_FLAKY) == {}
-    buggy = failing("humanevalpack-rust/humanevalpack_rust.jsonl.gz", "buggy_solution", timeout=5)
-    assert len(buggy) == 164
-    assert set(buggy.values()) <= {"assertion_failure", "test_timeout", "runtime_error"}
+# HumanEvalPack's canonical-pass / buggy-fail check runs inside test_differential's HumanEvalPack test, which
+# judges those same 328 samples in both modes anyway.
 
 
 MBPP_SOLUTIONS = {
