@@ -11,6 +11,7 @@ import msgspec
 ClippyMode = Literal["off", "advisory", "required"]
 SandboxMode = Literal["auto", "firejail", "none"]
 Mode = Literal["batched", "isolated"]
+Backend = Literal["local", "ray"]
 
 
 def available_cpus() -> int:
@@ -45,6 +46,8 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     compile_memory: int = 4 << 30  # RLIMIT_AS of the compiler
     run_memory: int = 2 << 30  # RLIMIT_AS of a test binary
     run_processes: int = 64  # RLIMIT_NPROC of a test binary's own uid (threads count)
+    backend: Backend = "local"  # where jobs run: this machine, or a Ray cluster (the `ray` extra)
+    ray_address: str | None = None  # with backend "ray": the cluster to join (default: RAY_ADDRESS, else a local one)
 
     @property
     def compile_budget(self) -> float:
@@ -70,6 +73,8 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
             raise InputError(f"--verify-fraction must lie in [0, 1], got {self.verify_fraction}")
         if self.batch_size < 1:
             raise InputError(f"--batch-size must be at least 1, got {self.batch_size}")
+        if self.ray_address is not None and self.backend != "ray":
+            raise InputError("--ray-address needs --backend ray")
         if self.require_sandbox and self.sandbox == "none":
             raise InputError("--require-sandbox contradicts --sandbox none")
         return self

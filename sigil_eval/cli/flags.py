@@ -85,6 +85,17 @@ _FLAGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "compile_memory": (("--compile-memory",), {"type": int, "help": "bytes of address space for the compiler"}),
     "run_memory": (("--run-memory",), {"type": int, "help": "bytes of address space for a test binary"}),
     "run_processes": (("--run-processes",), {"type": int, "help": "processes and threads a test binary may start"}),
+    "backend": (
+        ("--backend",),
+        {
+            "choices": ["local", "ray"],
+            "help": "where jobs run: this machine, or a Ray cluster (pip install sigil-eval[ray])",
+        },
+    ),
+    "ray_address": (
+        ("--ray-address",),
+        {"help": "with --backend ray: the cluster (default: $RAY_ADDRESS or a local one)"},
+    ),
 }
 FLAG_FIELDS = tuple(_FLAGS)
 

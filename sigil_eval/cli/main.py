@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -176,9 +177,26 @@ def _convert(args: argparse.Namespace) -> int:
 
 
 async def _warm(args: argparse.Namespace) -> int:
+    """Build the crate cache and say what this machine lacks to evaluate (run it on every node of a cluster).
+    Exit 3 when the sandbox's tools are missing (a default run would refuse to start)."""
     toolchain = await resolve_toolchain()
     cache = await warm(toolchain)
     print(f"sigil-eval: crate cache ready for {toolchain.version}: {cache.deps_dir}", file=sys.stderr)
+    needed = [
+        f"{tool} ({fix})"
+        for tool, fix in (
+            ("firejail", "apt-get install firejail"),
+            ("prlimit", "apt-get install util-linux"),
+            ("setpriv", "apt-get install util-linux"),
+        )
+        if shutil.which(tool) is None
+    ]
+    if toolchain.clippy_driver is None:  # advisory clippy then reports "missing"; --clippy required would refuse
+        print("sigil-eval: no clippy-driver: clippy_ok stays empty (rustup component add clippy)", file=sys.stderr)
+    if needed:
+        print("sigil-eval: this machine cannot sandbox samples; it lacks " + ", ".join(needed), file=sys.stderr)
+        return 3
+    print("sigil-eval: toolchain, clippy, firejail, prlimit and setpriv present", file=sys.stderr)
     return 0
 
 

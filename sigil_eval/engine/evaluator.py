@@ -27,7 +27,7 @@ from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.engine.scheduling import Scheduler
 from sigil_eval.engine.stalls import StallWatch
 from sigil_eval.engine.verdict_store import Following, VerdictReuse, VerdictStore
-from sigil_eval.errors import SigilError
+from sigil_eval.errors import InfraError, SigilError
 from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
 from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.metrics.report import DEFAULT_KS, Tally
@@ -102,6 +102,7 @@ class Evaluator:
         self.rejections: list[Rejection] = []
         self.stats = RunStats()
         self._executor = executor
+        self._ray: Any = None  # a Ray executor this evaluator started (and stops)
         self._ctx: JobContext | None = None
         self._tasks: TaskGroup | None = None
         self._reuse: VerdictReuse | None = None
@@ -141,7 +142,7 @@ class Evaluator:
                 store = VerdictStore(self.options.verdict_store or default_verdict_store(self.options.cache_dir))
                 self._reuse = VerdictReuse(store, ctx.verdict_settings, self.stats)
             if self._executor is None:
-                self._executor = LocalExecutor(ctx)
+                self._executor = await self._open_executor(ctx)
             # the evaluator's work runs in a task group of its own lifetime, never in a consumer's generator
             self._tasks = anyio.create_task_group()
             await self._tasks.__aenter__()
@@ -149,6 +150,18 @@ class Evaluator:
             close_context(ctx)
             raise
         return self
+
+    async def _open_executor(self, ctx: JobContext) -> Executor:
+        if self.options.backend == "local":
+            return LocalExecutor(ctx)
+        try:
+            from sigil_eval.distributed.ray_executor import RayExecutor
+        except ImportError as exc:
+            raise InfraError(f"--backend ray needs the ray extra: pip install 'sigil-eval[ray]' ({exc})") from None
+        executor = RayExecutor(self.options, ctx.toolchain.version, self.options.ray_address)
+        self._ray = executor
+        await executor.start()
+        return executor
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -164,6 +177,9 @@ class Evaluator:
                 raise ours from None
             raise
         finally:
+            if self._ray is not None:
+                with anyio.CancelScope(shield=True):
+                    await self._ray.aclose()
             if self._ctx is not None:
                 close_context(self._ctx)
             if self._reuse is not None:

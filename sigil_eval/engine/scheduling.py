@@ -87,7 +87,7 @@ class Scheduler:
         send: MemoryObjectSendStream[Result],
     ) -> None:
         """Judge everything `routed` yields; every verdict goes to `send`, which is closed at the end."""
-        limit = batch_limit(total, self._options.batch_size, self._options.workers)
+        limit = batch_limit(total, self._options.batch_size, self._executor.capacity)
         async with send, anyio.create_task_group() as group:
             members_send, members = anyio.create_memory_object_stream[BatchItem]()
             group.start_soon(fill_batches, members, limit, self._options.batch_wait, self._batches(group, send))

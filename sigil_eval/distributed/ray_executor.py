@@ -1,0 +1,177 @@
+"""The Ray executor: the same jobs as `LocalExecutor` (`runner.jobs.run_job`), run by one actor per node.
+
+Each actor opens its own execution context on its node (toolchain, crate cache warmed once there, sandbox proven
+there) and holds as many worker slots as the CPUs it was given (`num_cpus` is set explicitly: Ray actors take none
+by default). The driver keeps at most `capacity` jobs in flight (the scheduler's bound) and sends each job to the
+actor with the most free slots. A job whose actor or node dies is sent to another actor (at least once; judging
+is pure, and the evaluator keeps one result per input line). A node whose toolchain differs from the driver's is
+refused: verdicts (and the verdict store's keys) depend on the toolchain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+import structlog
+
+from sigil_eval.errors import InfraError, ToolchainError
+from sigil_eval.options import EvalOptions
+from sigil_eval.runner.jobs import Job, JobOutcome, WorkerSlots, run_job
+
+log = structlog.get_logger("sigil_eval")
+JOB_ATTEMPTS = 3  # actors a job is tried on before the run stops with an infrastructure error
+
+
+class JudgeActor:
+    """Runs on one node (see `RayExecutor`); its methods are called through Ray."""
+
+    def __init__(self, options: EvalOptions, slots: int, first_slot: int) -> None:
+        self.options = EvalOptions(**{**{f: getattr(options, f) for f in options.__struct_fields__}, "workers": slots})
+        self.slots_count = slots
+        # slot numbers pick sandbox uids: numbered cluster-wide, so nodes sharing a machine share no uid
+        self.first_slot = first_slot
+        self.ctx: Any = None
+        self.slots: WorkerSlots | None = None
+
+    async def open(self) -> str:
+        """Open the context on this node; its toolchain version."""
+        from sigil_eval.runner.context import open_context
+
+        self.ctx = await open_context(self.options)
+        self.slots = WorkerSlots(self.slots_count)
+        return str(self.ctx.toolchain.version)
+
+    async def run(self, job: Job) -> tuple[JobOutcome, float]:
+        """The job's outcome, and the seconds it took here (the driver's own measure shows the dispatch cost)."""
+        assert self.ctx is not None and self.slots is not None
+        slot = await self.slots.acquire()
+        started = time.perf_counter()
+        try:
+            return await run_job(job, self.ctx, self.first_slot + slot), time.perf_counter() - started
+        finally:
+            self.slots.release(slot)
+
+    def close(self) -> None:
+        from sigil_eval.runner.context import close_context
+
+        if self.ctx is not None:
+            close_context(self.ctx)
+
+
+@dataclass
+class _Actor:
+    handle: Any
+    node_id: str
+    slots: int
+    busy: int = 0
+    alive: bool = True
+
+
+class RayExecutor:
+    """`Evaluator(problems, executor=RayExecutor(options, address))`, or `backend="ray"`."""
+
+    def __init__(self, options: EvalOptions, toolchain_version: str, address: str | None = None) -> None:
+        import ray
+
+        self._ray = ray
+        if not ray.is_initialized():
+            ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
+        self._options = options
+        self._toolchain_version = toolchain_version
+        self._actors: list[_Actor] = []
+        self._free = anyio.Condition()
+        self.retried = 0
+        self.timings: list[tuple[float, float]] = []  # per job: seconds at the driver, seconds on the node
+
+    async def start(self) -> None:
+        """One actor per alive node with CPUs, each opened and its toolchain checked against the driver's."""
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        remote = self._ray.remote(JudgeActor)
+        pending = []
+        first_slot = 0
+        for node in self._ray.nodes():  # type: ignore[no-untyped-call]
+            cpus = int(node.get("Resources", {}).get("CPU", 0))
+            if not node.get("Alive") or cpus < 1:
+                continue
+            handle = remote.options(
+                num_cpus=cpus,
+                max_concurrency=cpus + 2,
+                scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False),
+            ).remote(self._options, cpus, first_slot)
+            first_slot += cpus
+            pending.append((_Actor(handle, node["NodeID"], cpus), handle.open.remote()))  # type: ignore[attr-defined]
+        if not pending:
+            raise InfraError("the Ray cluster has no alive node with CPUs")
+        for actor, opened in pending:
+            try:
+                version = await opened
+            except self._ray.exceptions.RayError as exc:
+                raise InfraError(f"Ray node {actor.node_id[:12]} cannot evaluate: {_cause(exc)}") from None
+            if version != self._toolchain_version:
+                raise ToolchainError(
+                    f"Ray node {actor.node_id[:12]} has {version}, the driver {self._toolchain_version}: "
+                    "install the same toolchain on every node"
+                )
+            self._actors.append(actor)
+        log.info("ray executor ready", nodes=len(self._actors), slots=self.capacity)
+
+    @property
+    def capacity(self) -> int:
+        return sum(a.slots for a in self._actors if a.alive)
+
+    async def execute(self, job: Job) -> JobOutcome:
+        last = ""
+        for _ in range(JOB_ATTEMPTS):
+            actor = await self._acquire()
+            started = time.perf_counter()
+            try:
+                outcome, on_node = await actor.handle.run.remote(job)
+                self.timings.append((time.perf_counter() - started, on_node))
+                return outcome  # type: ignore[no-any-return]
+            except (self._ray.exceptions.RayActorError, self._ray.exceptions.NodeDiedError) as exc:
+                actor.alive = False
+                self.retried += 1
+                last = _cause(exc)
+                log.warning("a Ray actor died; its job goes to another", node=actor.node_id[:12], alive=self.capacity)
+            except self._ray.exceptions.RayTaskError as exc:
+                cause = exc.as_instanceof_cause()  # type: ignore[no-untyped-call]
+                raise (cause if isinstance(cause, InfraError) else InfraError(_cause(exc))) from None
+            finally:
+                await self._release(actor)
+        raise InfraError(f"a job failed on {JOB_ATTEMPTS} Ray actors: {last}")
+
+    async def _acquire(self) -> _Actor:
+        async with self._free:
+            while True:
+                alive = [a for a in self._actors if a.alive]
+                if not alive:
+                    raise InfraError("every Ray actor died")
+                free = [a for a in alive if a.busy < a.slots]
+                if free:
+                    actor = max(free, key=lambda a: a.slots - a.busy)
+                    actor.busy += 1
+                    return actor
+                await self._free.wait()
+
+    async def _release(self, actor: _Actor) -> None:
+        async with self._free:
+            actor.busy -= 1
+            self._free.notify_all()
+
+    async def aclose(self) -> None:
+        """Each live actor removes its scratch space, then goes."""
+        for actor in self._actors:
+            if actor.alive:
+                with contextlib.suppress(self._ray.exceptions.RayError):
+                    await actor.handle.close.remote()
+                self._ray.kill(actor.handle)
+
+
+def _cause(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
