@@ -377,7 +377,7 @@ def test_real_solutions_in_every_shape_judge_as_their_plain_body() -> None:
     with open(seed_path) as lines:
         seed_prompts = {row["task_id"]: row["prompt"] for row in map(json.loads, lines)}
     samples: list[dict[str, Any]] = []
-    for row in rows:
+    for row in rows[::2]:  # every other problem: every shape still meets ~80 real solutions, in half the time
         if "rand::" in row["test"]:
             continue  # tests drawing random inputs give run-to-run verdicts
         seed_id = "HumanEval/" + row["task_id"].split("/")[1]
@@ -408,4 +408,4 @@ def test_real_solutions_in_every_shape_judge_as_their_plain_body() -> None:
     ]
     assert not differing, "\n".join(differing[:20])
     good = [by_shape["body"][0] for (_, variant), by_shape in verdicts.items() if variant == "canonical_solution"]
-    assert len(good) > 300 and sum(good) > 0.9 * len(good)
+    assert len(good) > 150 and sum(good) > 0.9 * len(good)
