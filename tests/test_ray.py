@@ -4,6 +4,7 @@ the same verdicts as the local backend, and a node killed mid-run loses no input
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import sys
@@ -33,20 +34,23 @@ def test_ray_start_head_then_the_cli_with_its_address(tmp_path: Path) -> None:
     module: `ray stop` ends every Ray process of the machine, the shared cluster below included.)"""
     ray_cli = str(Path(sys.executable).with_name("ray"))
     port = free_port()
+    # token auth is Ray's business, and its default depends on whether ~/.ray/auth_token exists (a local
+    # ray.init() writes one): the same explicit mode for the head and the driver keeps the test hermetic
+    env = dict(os.environ, RAY_AUTH_MODE="disabled")
     start = [ray_cli, "start", "--head", f"--port={port}", "--num-cpus=2", "--include-dashboard=false"]
-    subprocess.run([*start, "--disable-usage-stats"], check=True, capture_output=True, timeout=120)
+    subprocess.run([*start, "--disable-usage-stats"], check=True, capture_output=True, timeout=120, env=env)
     try:
         samples = write_jsonl(
             tmp_path / "s.jsonl",
             [{"task_id": "Example/0", "completion": body} for body in ("    a + b\n}\n", "    a - b\n}\n") * 5],
         )
         args = ["--problems", str(EXAMPLE_PROBLEMS), "--backend", "ray", "--ray-address", f"127.0.0.1:{port}"]
-        done = cli(str(samples), *args, "--clippy", "off", "--no-reuse", "--json")
+        done = cli(str(samples), *args, "--clippy", "off", "--no-reuse", "--json", env=env)
         assert done.returncode == 0, done.stderr
         metrics = json.loads(done.stdout.strip().splitlines()[-1])
         assert metrics["n_samples"] == 10 and metrics["pass_at_k"]["pass@1"] == 0.5
     finally:
-        subprocess.run([ray_cli, "stop", "--force"], capture_output=True, timeout=120)
+        subprocess.run([ray_cli, "stop", "--force"], capture_output=True, timeout=120, env=env)
 
 
 @pytest.fixture(scope="module")
