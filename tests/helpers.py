@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import subprocess
 import sys
@@ -105,3 +106,21 @@ def judged_alone(results: dict[str, sigil_eval.Result], blowup: str) -> dict[str
     assert blowup in with_blowup and len(with_blowup) <= ISOLATE_AT_MOST, with_blowup
     alone = {name: r.judged_by for name, r in results.items() if r.judged_by not in ("batch", TIMED_OUT_IN_BATCH)}
     return alone | {blowup: TIMED_OUT_IN_BATCH}
+
+
+def on_a_terminal(argv: list[str]) -> tuple[int, str]:
+    """Run `argv` with a pseudo-terminal as stdout and stderr: its exit code and everything it drew."""
+    leader, follower = pty.openpty()
+    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower) as proc:
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            seen += chunk
+    os.close(leader)
+    return proc.returncode, seen.decode(errors="replace")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import pty
 import shutil
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import pytest
 import sigil_eval
 from sigil_eval.options import EvalOptions
 
-from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, evaluate, requires_firejail, write_jsonl
+from .helpers import RETURN_ONE, RETURN_ONE_SAMPLES, cli, evaluate, on_a_terminal, requires_firejail, write_jsonl
 
 
 @pytest.fixture
@@ -238,21 +237,8 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_gets_log_lines(seed_example: 
     problems, samples = seed_example
     exe = str(Path(sys.executable).with_name("sigil-eval"))
     argv = [exe, str(samples), "--problems", str(problems), "--fresh"]
-    leader, follower = pty.openpty()
-    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower) as proc:
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            seen += chunk
-    os.close(leader)
-    assert proc.returncode == 0
-    screen = seen.decode(errors="replace")
+    returncode, screen = on_a_terminal(argv)
+    assert returncode == 0
     assert "judging" in screen and "4/4" in screen and "passed" in screen and "failed 2" in screen
     piped = cli(*argv[1:])
     assert piped.returncode == 0 and "judging" not in piped.stderr

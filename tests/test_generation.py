@@ -21,7 +21,7 @@ import sigil_eval
 from sigil_eval.engine.evaluator import resolve_problems
 from sigil_eval.inputs.problemsets import ProblemSet
 
-from .helpers import cli, requires_firejail
+from .helpers import cli, on_a_terminal, requires_firejail
 from .servers.openai_compatible import ModelServer
 
 LIMIT = 6  # problems per run: HumanEval/0..5 of the built-in set
@@ -231,23 +231,8 @@ def test_the_library_judges_a_generation_as_it_arrives(
 
 @requires_firejail
 def test_a_terminal_sees_both_stages(server: ModelServer, tmp_path: Path) -> None:
-    import pty
-
     exe = str(Path(sys.executable).with_name("sigil-eval"))
     argv = [exe, "run", *generation_flags(server, "--out", str(tmp_path / "r.jsonl"))]
-    leader, follower = pty.openpty()
-    with subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower) as proc:
-        os.close(follower)
-        seen = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed with the process
-                break
-            if not chunk:
-                break
-            seen += chunk
-    os.close(leader)
-    assert proc.returncode == 0
-    screen = seen.decode(errors="replace")
+    returncode, screen = on_a_terminal(argv)
+    assert returncode == 0
     assert "generating" in screen and "judging" in screen and f"{LIMIT}/{LIMIT}" in screen and "errors 0" in screen
