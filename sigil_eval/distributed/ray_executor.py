@@ -17,48 +17,43 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
+import msgspec
 import structlog
 
 from sigil_eval.errors import InfraError, ToolchainError
 from sigil_eval.options import EvalOptions
-from sigil_eval.runner.jobs import Job, JobOutcome, WorkerSlots, run_job
+from sigil_eval.runner.context import JobContext, close_context, open_context
+from sigil_eval.runner.jobs import Job, JobOutcome, LocalExecutor
 
 log = structlog.get_logger("sigil_eval")
 JOB_ATTEMPTS = 3  # actors a job is tried on before the run stops with an infrastructure error
 
 
 class JudgeActor:
-    """Runs on one node (see `RayExecutor`); its methods are called through Ray."""
+    """Runs on one node (see `RayExecutor`): a `LocalExecutor` over a context opened there. Its methods are
+    called through Ray."""
 
     def __init__(self, options: EvalOptions, slots: int, first_slot: int) -> None:
-        self.options = EvalOptions(**{**{f: getattr(options, f) for f in options.__struct_fields__}, "workers": slots})
-        self.slots_count = slots
+        self.options = msgspec.structs.replace(options, workers=slots)
         # slot numbers pick sandbox uids: numbered cluster-wide, so nodes sharing a machine share no uid
         self.first_slot = first_slot
-        self.ctx: Any = None
-        self.slots: WorkerSlots | None = None
+        self.ctx: JobContext | None = None
+        self.executor: LocalExecutor | None = None
 
     async def open(self) -> str:
         """Open the context on this node; its toolchain version."""
-        from sigil_eval.runner.context import open_context
-
         self.ctx = await open_context(self.options)
-        self.slots = WorkerSlots(self.slots_count)
+        self.executor = LocalExecutor(self.ctx, self.first_slot)
         return str(self.ctx.toolchain.version)
 
     async def run(self, job: Job) -> tuple[JobOutcome, float]:
         """The job's outcome, and the seconds it took here (the driver's own measure shows the dispatch cost)."""
-        assert self.ctx is not None and self.slots is not None
-        slot = await self.slots.acquire()
+        assert self.executor is not None
         started = time.perf_counter()
-        try:
-            return await run_job(job, self.ctx, self.first_slot + slot), time.perf_counter() - started
-        finally:
-            self.slots.release(slot)
+        outcome = await self.executor.execute(job)
+        return outcome, time.perf_counter() - started
 
     def close(self) -> None:
-        from sigil_eval.runner.context import close_context
-
         if self.ctx is not None:
             close_context(self.ctx)
 

@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 import anyio
+import msgspec
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectSendStream
 
@@ -97,12 +98,12 @@ class Evaluator:
         **overrides: Any,
     ) -> None:
         base = options or EvalOptions()
-        self.options = EvalOptions(**{**_as_dict(base), **overrides}).validate()
+        self.options = msgspec.structs.replace(base, **overrides).validate()
         self.problem_set = resolve_problems(problems, prelude=self.options.prelude)
         self.rejections: list[Rejection] = []
         self.stats = RunStats()
         self._executor = executor
-        self._ray: Any = None  # a Ray executor this evaluator started (and stops)
+        self._opened: Executor | None = None  # the executor this evaluator opened (and closes), not one it was given
         self._ctx: JobContext | None = None
         self._tasks: TaskGroup | None = None
         self._reuse: VerdictReuse | None = None
@@ -142,12 +143,12 @@ class Evaluator:
                 store = VerdictStore(self.options.verdict_store or default_verdict_store(self.options.cache_dir))
                 self._reuse = VerdictReuse(store, ctx.verdict_settings, self.stats)
             if self._executor is None:
-                self._executor = await self._open_executor(ctx)
+                self._executor = self._opened = await self._open_executor(ctx)
             # the evaluator's work runs in a task group of its own lifetime, never in a consumer's generator
             self._tasks = anyio.create_task_group()
             await self._tasks.__aenter__()
         except BaseException:
-            close_context(ctx)
+            await self._release()
             raise
         return self
 
@@ -159,8 +160,12 @@ class Evaluator:
         except ImportError as exc:
             raise InfraError(f"--backend ray needs the ray extra: pip install 'sigil-eval[ray]' ({exc})") from None
         executor = RayExecutor(self.options, ctx.toolchain.version, self.options.ray_address)
-        self._ray = executor
-        await executor.start()
+        try:
+            await executor.start()
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await executor.aclose()
+            raise
         return executor
 
     async def __aexit__(
@@ -177,13 +182,18 @@ class Evaluator:
                 raise ours from None
             raise
         finally:
-            if self._ray is not None:
-                with anyio.CancelScope(shield=True):
-                    await self._ray.aclose()
-            if self._ctx is not None:
-                close_context(self._ctx)
-            if self._reuse is not None:
-                self._reuse.close()
+            await self._release()
+
+    async def _release(self) -> None:
+        """Close what `__aenter__` opened: the executor, the context (its scratch space), the verdict store."""
+        if self._opened is not None:
+            with anyio.CancelScope(shield=True):
+                await self._opened.aclose()
+            self._opened = None
+        if self._ctx is not None:
+            close_context(self._ctx)
+        if self._reuse is not None:
+            self._reuse.close()
 
     async def results(self, samples: SamplesArg) -> AsyncIterator[Result]:
         """Yield a Result per sample as each finishes (any order; `sample_index` is the input position).
@@ -294,10 +304,6 @@ class Evaluator:
         return BatchItem(
             problem=problem, program=program, module=where.module, result=result, syntax_error=where.syntax_error
         )
-
-
-def _as_dict(options: EvalOptions) -> dict[str, Any]:
-    return {name: getattr(options, name) for name in options.__struct_fields__}
 
 
 async def evaluate(

@@ -20,7 +20,6 @@ from sigil_eval.records import AGREED_FIELDS, Result, RunStats
 from sigil_eval.runner.batched import BatchItem
 from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.jobs import BatchJob, Executor, IsolatedJob, Job
-from sigil_eval.runner.results import fresh_result
 
 log = structlog.get_logger("sigil_eval")
 
@@ -136,11 +135,10 @@ class Scheduler:
             await send.send(self._compared(checking, outcome.results[0]))
             return
         verify = self._options.verify_fraction
-        by_index = {member.index: member for member in members}
+        batched = {member.index: member for member in job.items} if isinstance(job, BatchJob) else {}
         for result in outcome.results:
-            if isinstance(job, BatchJob) and verify and self._rng.random() < verify:
-                member = by_index[result.sample_index]
-                alone = IsolatedItem(member.problem, member.program, fresh_result(result), why="verification")
+            if batched and verify and self._rng.random() < verify:
+                alone = batched[result.sample_index].alone("verification")
                 await self._submit(group, IsolatedJob(alone), send, checking=result)
             else:
                 await send.send(result)

@@ -33,6 +33,7 @@ from sigil_eval.runner.compile import run_compiler
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics
 from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, HarnessSettings, parse_records
+from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.limits import (
     BATCH_COMPILE_FILE_SIZE,
     BATCH_COMPILE_OUTPUT_CAP,
@@ -45,6 +46,7 @@ from sigil_eval.runner.limits import (
 )
 from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import ProcessOutcome, run_limited
+from sigil_eval.runner.results import fresh_result
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
 from sigil_eval.runner.verdict import judge_child, judge_values
@@ -70,6 +72,10 @@ class BatchItem:
     @property
     def index(self) -> int:
         return self.result.sample_index
+
+    def alone(self, why: str) -> IsolatedItem:
+        """This member as a sample to judge on its own, with a fresh result record."""
+        return IsolatedItem(self.problem, self.program, fresh_result(self.result), why=why)
 
 
 @dataclass(slots=True)

@@ -14,7 +14,6 @@ from sigil_eval.runner.batched import BatchItem, run_batch
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.isolated import IsolatedItem, evaluate_isolated
 from sigil_eval.runner.outcome import SampleOutcome, to_result
-from sigil_eval.runner.results import fresh_result
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +48,9 @@ class Executor(Protocol):
 
     async def execute(self, job: Job) -> JobOutcome: ...
 
+    async def aclose(self) -> None:
+        """Release what the executor holds (called by the evaluator that opened it)."""
+
 
 def _result(item: BatchItem | IsolatedItem, outcome: SampleOutcome, ctx: JobContext) -> Result:
     return to_result(item.result, outcome, clippy=ctx.options.clippy, compile_budget=ctx.options.compile_budget)
@@ -61,9 +63,7 @@ async def run_job(job: Job, ctx: JobContext, slot: int) -> JobOutcome:
     batch = await run_batch(list(job.items), ctx, slot)
     return JobOutcome(
         results=[_result(item, judged, ctx) for item, judged in batch.judged],
-        requeue=[
-            IsolatedItem(item.problem, item.program, fresh_result(item.result), why) for item, why in batch.isolate
-        ],
+        requeue=[item.alone(why) for item, why in batch.isolate],
     )
 
 
@@ -84,10 +84,12 @@ class WorkerSlots:
 
 
 class LocalExecutor:
-    """Runs jobs on this machine: one numbered worker slot per job, `options.workers` slots."""
+    """Runs jobs on this machine: one numbered worker slot per job, `options.workers` slots numbered from
+    `first_slot` (a slot's number picks its sandbox uids: executors sharing a machine count on from each other)."""
 
-    def __init__(self, ctx: JobContext) -> None:
+    def __init__(self, ctx: JobContext, first_slot: int = 0) -> None:
         self._ctx = ctx
+        self._first_slot = first_slot
         self._slots = WorkerSlots(ctx.options.workers)
 
     @property
@@ -97,6 +99,9 @@ class LocalExecutor:
     async def execute(self, job: Job) -> JobOutcome:
         slot = await self._slots.acquire()
         try:
-            return await run_job(job, self._ctx, slot)
+            return await run_job(job, self._ctx, self._first_slot + slot)
         finally:
             self._slots.release(slot)
+
+    async def aclose(self) -> None:
+        """Nothing: the context belongs to whoever opened it."""
