@@ -14,14 +14,14 @@ from typing import Any
 import structlog
 
 from sigil_eval.cli.flags import options_from_args
-from sigil_eval.cli.judging import Entry, judge_into, report_files
+from sigil_eval.cli.judging import Entry, interactive, judge_into, report_files
 from sigil_eval.engine.evaluator import Evaluator, resolve_problems
 from sigil_eval.errors import InputError
 from sigil_eval.generation.generate import Generation, GenerationStats
 from sigil_eval.generation.settings import GenerationSettings
-from sigil_eval.inputs.samples import GENERATION_FAILED
+from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.outputs.progress import RunProgress
-from sigil_eval.records import GeneratedSample, Problem, Rejection, Sample
+from sigil_eval.records import GeneratedSample, Problem, Rejection
 
 log = structlog.get_logger("sigil_eval")
 
@@ -90,7 +90,7 @@ async def generate_command(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     problems = selected_problems(resolve_problems(args.problems).problems, args.limit)
     generation = Generation(problems, settings, Path(args.out))
-    progress = RunProgress(0, interactive=_interactive(args), generating=generation.stats.requested, judging=False)
+    progress = RunProgress(0, interactive=interactive(args), generating=generation.stats.requested, judging=False)
     with progress:
         async for sample in generation.samples():
             progress.generated(sample)
@@ -120,21 +120,24 @@ async def run_command(args: argparse.Namespace) -> int:
 
     generation = Generation(problems, settings, samples_path)
 
+    def entry(generated: GeneratedSample, line: int) -> Entry:
+        """As `evaluate` reads the samples file: a Sample, or (a generation error) a located rejection."""
+        sample = sample_from_object(generated, evaluator.problem_set.problems)
+        if isinstance(sample, str):
+            return index_of(generated), Rejection(source=str(samples_path), line=line, reason=sample)
+        return index_of(generated), sample
+
     def present() -> Iterator[Entry]:
-        for sample in generation.resumed:
+        for line, sample in enumerate(generation.resumed, start=1):
             if sample.task_id in position and sample.completion_id < settings.n:
-                yield index_of(sample), _sample(sample)
+                yield entry(sample, line)
 
     async def arriving() -> AsyncIterator[Entry]:
         async for sample in generation.samples():
             progress.generated(sample)
-            if sample.generation_error is not None:
-                reason = f"{GENERATION_FAILED}{sample.generation_error}"
-                yield index_of(sample), Rejection(source=str(samples_path), line=generation.line, reason=reason)
-            else:
-                yield index_of(sample), _sample(sample)
+            yield entry(sample, generation.line)
 
-    progress = RunProgress(0, interactive=_interactive(args), generating=generation.stats.requested)
+    progress = RunProgress(0, interactive=interactive(args), generating=generation.stats.requested)
     async with evaluator:
         tally, journal = await judge_into(
             evaluator,
@@ -148,13 +151,3 @@ async def run_command(args: argparse.Namespace) -> int:
     journal.finish()
     report_files(evaluator, tally, out, args, started, lines=[_stats_line(generation.stats, samples_path)])
     return 0
-
-
-def _sample(generated: GeneratedSample) -> Sample:
-    return Sample(
-        task_id=generated.task_id, completion=generated.completion or "", completion_id=generated.completion_id
-    )
-
-
-def _interactive(args: argparse.Namespace) -> bool:
-    return sys.stderr.isatty() and not args.log_json

@@ -24,6 +24,11 @@ Entry = tuple[int, Sample | Rejection]
 log = structlog.get_logger("sigil_eval")
 
 
+def interactive(args: argparse.Namespace) -> bool:
+    """Progress bars for a person at a terminal; log lines for pipes and `--log-json`."""
+    return sys.stderr.isatty() and not args.log_json
+
+
 async def judge_into(
     evaluator: Evaluator,
     out: Path,

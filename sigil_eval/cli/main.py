@@ -16,7 +16,7 @@ import structlog
 from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.cli.flags import ShowDefaults, add_option_flags, options_from_args
 from sigil_eval.cli.generate import add_generation_flags, generate_command, run_command
-from sigil_eval.cli.judging import judge_into, report_files
+from sigil_eval.cli.judging import interactive, judge_into, report_files
 from sigil_eval.cli.serve import add_serve_parser, serve_command
 from sigil_eval.datasets.check import check_problem_set, format_defects
 from sigil_eval.datasets.demo import demo_samples
@@ -256,7 +256,7 @@ async def _evaluate(args: argparse.Namespace) -> int:
             out,
             fresh=args.fresh,
             present=lambda: read_samples(samples_path, known),
-            interactive=sys.stderr.isatty() and not args.log_json,
+            interactive=interactive(args),
         )
     journal.finish()
     report = report_files(evaluator, tally, out, args, started)

@@ -3,6 +3,7 @@ the samples file and handed on the moment it arrives (so `run` can judge while t
 
 from __future__ import annotations
 
+import math
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,11 +49,11 @@ class Generation:
 
     async def samples(self) -> AsyncIterator[GeneratedSample]:
         client = GenerationClient(self.settings)
-        units_send, units = anyio.create_memory_object_stream[tuple[Problem, list[int]]](max_buffer_size=1 << 30)
+        units_send, units = anyio.create_memory_object_stream[tuple[Problem, list[int]]](max_buffer_size=math.inf)
         out_send, out = anyio.create_memory_object_stream[GeneratedSample](max_buffer_size=self.settings.concurrency)
         for unit in self.missing:
             units_send.send_nowait(unit)
-        pending = [sum(len(ids) for _, ids in self.missing)]  # samples not yet answered or failed
+        pending = [self.stats.requested]  # samples not yet answered or failed
 
         async def worker(send: MemoryObjectSendStream[GeneratedSample]) -> None:
             async with send:

@@ -21,7 +21,6 @@ import structlog
 from sigil_eval.inputs.jsonl import encode_line
 from sigil_eval.records import Result, Sample
 
-_decode_result = msgspec.json.Decoder(Result).decode
 log = structlog.get_logger("sigil_eval")
 
 
@@ -117,12 +116,6 @@ class Journal:
             self._live[index] = 1
             self.resumed += 1
         return True
-
-    def read(self, index: int) -> Result:
-        """The journaled result of input line `index` (one `resumes` said is there)."""
-        with open(self.path, "rb") as handle:
-            handle.seek(self._offsets[index])
-            return _decode_result(handle.readline())
 
     def open(self) -> None:
         """Append to the journal (earlier lines stay valid, later lines win), after a torn last line if any."""
