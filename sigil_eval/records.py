@@ -84,6 +84,7 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     compile_ok: bool | None = None
     test_ok: bool | None = None
     clippy_ok: bool | None = None
+    clippy_lints: list[str] = msgspec.field(default_factory=list)  # clippy's lints on the completion's lines
     compile_time_ms: float | None = None
     run_time_ms: float | None = None
     binary_size_bytes: int | None = None
@@ -100,7 +101,16 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
 # The fields of a Result both judging paths must agree on, sample by sample (what `--verify-fraction` checks).
 # The others are the sample's own, measurements (timings) or path-specific diagnostics (stderr, the reason
 # text in `result`, `judged_by`).
-AGREED_FIELDS = ("passed", "error_type", "compile_ok", "test_ok", "clippy_ok", "binary_size_bytes", "main_free")
+AGREED_FIELDS = (
+    "passed",
+    "error_type",
+    "compile_ok",
+    "test_ok",
+    "clippy_ok",
+    "clippy_lints",
+    "binary_size_bytes",
+    "main_free",
+)
 
 
 class Rejection(msgspec.Struct, kw_only=True):

@@ -31,7 +31,7 @@ from sigil_eval.runner.batch_source import (
 from sigil_eval.runner.code_size import BATCH_OWNER, own_code_sizes
 from sigil_eval.runner.compile import run_compiler
 from sigil_eval.runner.context import JobContext
-from sigil_eval.runner.diagnostics import Diagnostics
+from sigil_eval.runner.diagnostics import Diagnostics, lint_names
 from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, HarnessSettings, parse_records
 from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.limits import (
@@ -279,6 +279,7 @@ async def _run_harness(
             first, last = item.program.completion_lines
             lints = clippy_diagnostics.clippy_lints_within(f"{module_name(position)}.rs", first, last)
             judged.clippy_clean = not lints
+            judged.clippy_lints = lint_names(lints)
         judged.test = judge_child(record, item.module.main_style, budget)
         if judged.test.passed and item.problem.cases:
             judged.test = judge_values(item.problem, record.values_data, record.values_bytes)

@@ -66,6 +66,11 @@ class Diagnostics:
         return None
 
 
+def lint_names(lints: list[Diagnostic]) -> tuple[str, ...]:
+    """The distinct lint names of clippy diagnostics, sorted: `clippy::needless_return`."""
+    return tuple(sorted({d.code for d in lints if d.code}))
+
+
 # can't find crate; invalid metadata; wrong rustc version; and the other ways an rlib fails to load
 _CRATE_LOAD_ERRORS = frozenset({"E0460", "E0461", "E0462", "E0463", "E0464", "E0514", "E0786"})
 

@@ -15,6 +15,7 @@ from sigil_eval.records import Problem, Result
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
+from sigil_eval.runner.diagnostics import lint_names
 from sigil_eval.runner.limits import TEST_FILE_SIZE
 from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import run_limited
@@ -81,12 +82,17 @@ async def _compile_and_run(
 ) -> SampleOutcome:
     clippy_wanted = ctx.options.clippy != "off" and ctx.clippy_driver is not None
     built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=clippy_wanted)
-    clippy_clean = _clippy_verdict(built, program) if built.with_clippy else None
+    clippy_lints = _clippy_lints(built, program) if built.with_clippy else None
     if built.with_clippy and (built.timed_out or any(d.is_clippy for d in built.diagnostics.errors)):
         # the verdict is rustc's: a clippy lint (under the sample's own lint levels) or clippy's extra time
         # must not decide it, so rebuild without clippy
         built = await compile_program(job_dir, problem.edition, problem.test_style, ctx, clippy=False)
-    outcome = SampleOutcome(judged_by="isolated", compile_ms=built.wall_ms, clippy_clean=clippy_clean)
+    outcome = SampleOutcome(
+        judged_by="isolated",
+        compile_ms=built.wall_ms,
+        clippy_clean=None if clippy_lints is None else not clippy_lints,
+        clippy_lints=clippy_lints or (),
+    )
     if built.timed_out:
         outcome.compile_timed_out = True
         return outcome
@@ -119,11 +125,12 @@ def _read_values(path: Path) -> tuple[bytes, int]:
         return channel.read(VALUES_CAP), path.stat().st_size
 
 
-def _clippy_verdict(built: CompileOutcome, program: Program) -> bool | None:
+def _clippy_lints(built: CompileOutcome, program: Program) -> tuple[str, ...] | None:
+    """The lints clippy found on the completion's own lines; None when it gave no verdict."""
     if built.timed_out:
         return None
     first, last = program.completion_lines
-    return not built.diagnostics.clippy_lints_within(SOURCE_NAME, first, last)
+    return lint_names(built.diagnostics.clippy_lints_within(SOURCE_NAME, first, last))
 
 
 async def _run(

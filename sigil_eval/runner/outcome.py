@@ -23,6 +23,7 @@ class SampleOutcome:
     compile_errors: Diagnostics | None = None  # the sample's own errors (a batch: those attributed to it)
     # clippy's word on the completion's own lines: True clean, False lints, None no verdict (off, absent, timed out)
     clippy_clean: bool | None = None
+    clippy_lints: tuple[str, ...] = ()  # the lints clippy found on those lines, by name, sorted
     binary_size_bytes: int | None = None
     run_ms: float | None = None
     test: TestVerdict | None = None
@@ -47,6 +48,7 @@ def to_result(result: Result, outcome: SampleOutcome, *, clippy: ClippyMode, com
         raise ValueError("a SampleOutcome needs a compile failure or a test verdict")
     result.compile_ok = True
     result.clippy_ok = outcome.clippy_clean
+    result.clippy_lints = list(outcome.clippy_lints)
     result.binary_size_bytes = outcome.binary_size_bytes
     result.run_time_ms = None if outcome.run_ms is None else round(outcome.run_ms, 3)
     result.test_ok = verdict.passed
