@@ -3,6 +3,7 @@
 report = await sigil_eval.evaluate(samples, problems)
 async with sigil_eval.Evaluator(problems) as ev:
     async for result in ev.results(stream): ...
+sigil_eval.write_report(["base_results.jsonl", "new_results.jsonl"], "report.html")
 """
 
 from sigil_eval.engine.evaluator import Evaluator, evaluate
@@ -23,6 +24,7 @@ from sigil_eval.records import (
     Result,
     Sample,
 )
+from sigil_eval.report import write_report
 
 __version__ = "0.1.0"
 
@@ -50,4 +52,5 @@ __all__ = [
     "estimate_pass_at_k",
     "evaluate",
     "load_problem_set",
+    "write_report",
 ]

@@ -66,7 +66,9 @@ def test_generate_writes_every_sample_with_its_metadata(server: ModelServer, tmp
 def test_run_judges_the_answers_and_reports_pass_at_k(server: ModelServer, tmp_path: Path) -> None:
     server.wrong.add("HumanEval/1")
     out = tmp_path / "results.jsonl"
-    done = cli("run", *generation_flags(server, "--n", "2", "--out", str(out), "--json", "--k", "1,2"))
+    page = tmp_path / "report.html"
+    flags = generation_flags(server, "--n", "2", "--out", str(out), "--json", "--k", "1,2", "--report", str(page))
+    done = cli("run", *flags)
     assert done.returncode == 0, done.stderr
     metrics = json.loads(done.stdout.strip().splitlines()[-1])
     assert metrics["n_samples"] == 2 * LIMIT and metrics["generation_errors"] == 0
@@ -77,6 +79,8 @@ def test_run_judges_the_answers_and_reports_pass_at_k(server: ModelServer, tmp_p
     ], "the results file is in problem order, one line per sample"
     assert {r["task_id"] for r in results if not r["passed"]} == {"HumanEval/1"}
     assert len(lines(tmp_path / "results.samples.jsonl")) == 2 * LIMIT, "the samples file beside the results"
+    html = page.read_text()  # `run --report` draws the page of its results, pass@2 with its interval
+    assert f"{metrics['pass@2']:.3f} <span" in html and "HumanEval/1" in html
 
 
 @requires_firejail

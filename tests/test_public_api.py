@@ -32,6 +32,7 @@ PUBLIC = {
     "estimate_pass_at_k",
     "evaluate",
     "load_problem_set",
+    "write_report",
 }
 
 

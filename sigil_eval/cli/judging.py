@@ -16,9 +16,11 @@ import structlog
 from sigil_eval.engine.evaluator import Evaluator
 from sigil_eval.inputs.jsonl import write_jsonl
 from sigil_eval.metrics.report import Tally, format_summary, seed_metrics
+from sigil_eval.outputs.files import REJECTIONS_SUFFIX, SUMMARY_SUFFIX, beside, write_atomically
 from sigil_eval.outputs.journal import Journal
 from sigil_eval.outputs.progress import RunProgress
 from sigil_eval.records import Rejection, Report, Result, Sample
+from sigil_eval.report import write_report
 
 Entry = tuple[int, Sample | Rejection]
 log = structlog.get_logger("sigil_eval")
@@ -91,9 +93,10 @@ def report_files(
     extra: Iterable[Rejection] = (),
     lines: Iterable[str] = (),
 ) -> Report:
-    """Write the rejections beside the results, build the report, print it (and `--json`'s line)."""
+    """Write the rejections and the run's summary beside the results, print the report (and `--json`'s line),
+    draw the page `--report` asks for."""
     rejections = [*evaluator.rejections, *extra]
-    rejects_path = out.with_name(out.name.removesuffix(".jsonl") + "_rejects.jsonl")
+    rejects_path = beside(out, REJECTIONS_SUFFIX)
     if rejections:
         write_jsonl(rejects_path, rejections)
     report = tally.report(
@@ -103,10 +106,14 @@ def report_files(
         stats=evaluator.stats,
         elapsed_s=time.perf_counter() - started,
     )
+    write_atomically(beside(out, SUMMARY_SUFFIX), msgspec.json.encode(report))
     print(format_summary(report), file=sys.stderr)
     for line in lines:
         print(line, file=sys.stderr)
     print(f"  results: {out}" + (f"   rejections: {rejects_path}" if rejections else ""), file=sys.stderr)
+    if args.report:
+        write_report([out], Path(args.report), problem_set=evaluator.problem_set)
+        print(f"  report: {args.report}", file=sys.stderr)
     if args.json:
         sys.stdout.write(msgspec.json.encode({**seed_metrics(report), **msgspec.to_builtins(report)}).decode() + "\n")
     return report

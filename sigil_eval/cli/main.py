@@ -17,6 +17,7 @@ from sigil_eval.cargo_cache import resolve_toolchain, warm
 from sigil_eval.cli.flags import ShowDefaults, add_option_flags, options_from_args
 from sigil_eval.cli.generate import add_generation_flags, generate_command, run_command
 from sigil_eval.cli.judging import interactive, judge_into, report_files
+from sigil_eval.cli.report import add_report_flag, add_report_parser, report_command
 from sigil_eval.cli.serve import add_serve_parser, serve_command
 from sigil_eval.datasets.check import check_problem_set, format_defects
 from sigil_eval.datasets.demo import demo_samples
@@ -29,8 +30,9 @@ from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
 from sigil_eval.metrics.report import DEFAULT_KS, seed_metrics
 from sigil_eval.outputs.log import configure_logging
+from sigil_eval.report import require_report_extra
 
-SUBCOMMANDS = ("evaluate", "generate", "run", "serve", "convert", "warm", "dataset")
+SUBCOMMANDS = ("evaluate", "generate", "run", "serve", "report", "convert", "warm", "dataset")
 log = structlog.get_logger("sigil_eval")
 
 
@@ -65,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="results file (default: <SAMPLES>_results.jsonl)")
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
     ev.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
+    add_report_flag(ev)
     ev.add_argument("--seed-output", action="store_true", help=argparse.SUPPRESS)  # evaluate_functional_correctness
 
     gen = sub.add_parser(
@@ -84,8 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results file (default: <MODEL>_results.jsonl; samples beside it, .samples.jsonl)")
     run.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
     run.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
+    add_report_flag(run)
 
     add_serve_parser(sub)
+    add_report_parser(sub)
 
     cv = sub.add_parser("convert", help="turn pipeline {prompt, gen} lines into eval samples")
     cv.add_argument("source")
@@ -128,8 +133,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(normalise_argv(sys.argv[1:] if argv is None else argv))
     configure_logging(verbose=args.verbose, json_lines=args.log_json)
     try:
+        if getattr(args, "report", None):
+            require_report_extra()  # before the run, not after it
         if args.command == "convert":
             return _convert(args)
+        if args.command == "report":
+            return report_command(args)
         command = {
             "warm": _warm,
             "dataset": _dataset,

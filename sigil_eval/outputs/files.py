@@ -15,3 +15,12 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def beside(results: Path, suffix: str) -> Path:
+    """A file that belongs to a results file: `x_results.jsonl` → `x_results<suffix>`."""
+    return results.with_name(results.name.removesuffix(".jsonl") + suffix)
+
+
+REJECTIONS_SUFFIX = "_rejects.jsonl"
+SUMMARY_SUFFIX = "_report.json"  # the run's Report as JSON: its settings (toolchain, set, sandbox) and numbers
