@@ -77,6 +77,10 @@ class Run:
     def min_samples(self) -> int:
         return min((t.n for t in self.tally.per_problem.values()), default=0)
 
+    @property
+    def max_samples(self) -> int:
+        return max((t.n for t in self.tally.per_problem.values()), default=0)
+
 
 def rustc_error_keys(stderr: str) -> set[str]:
     """The errors a compile failure's stderr names: `E0308`, or for an error without a code its message up to the
