@@ -89,6 +89,7 @@ PLANTED: dict[str, Any] = {
     "compile_ok": lambda r: not r.compile_ok,
     "test_ok": lambda r: not r.test_ok,
     "clippy_ok": lambda r: not r.clippy_ok,
+    "clippy_lints": lambda r: [*r.clippy_lints, "clippy::planted"],
     "binary_size_bytes": lambda r: (r.binary_size_bytes or 0) + 1,
     "main_free": lambda r: not r.main_free,
 }
