@@ -8,7 +8,10 @@ from pathlib import Path
 import msgspec
 import pytest
 
+from sigil_eval.metrics.report import Tally
+from sigil_eval.records import RunSetting
 from sigil_eval.report.page import write_report
+from sigil_eval.report.runs import summary_path
 
 from .test_report_page import HOSTILE, result, write_results
 
@@ -36,6 +39,9 @@ def test_page_renders_in_chromium(tmp_path: Path) -> None:
     hostile = msgspec.json.encode(result("T/0", 999, False, error_type="runtime_error", stderr=HOSTILE))
     base.write_bytes(hostile + b"\n" + base.read_bytes())
     other = write_results(tmp_path / "other_results.jsonl", {f"T/{i}": ((i + 2) % 6, 5) for i in range(40)})
+    setting = RunSetting(rustc_version="rustc 1.95.0 (59807616e 2026-04-14)", problem_set_sha256="a0" * 32)
+    for run in (base, other):  # two sha256 columns: the widest headline
+        summary_path(run).write_bytes(msgspec.json.encode(Tally().report([], setting=setting)))
     page_path = tmp_path / "report.html"
     write_report([base, other], page_path)
 
@@ -52,6 +58,8 @@ def test_page_renders_in_chromium(tmp_path: Path) -> None:
             page.goto(page_path.as_uri(), wait_until="load")
 
             assert page.title().startswith("sigil-eval report")
+            width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], f"the page is wider than the window: {width}"
             assert "pass@1" in page.locator("#headline + table").inner_text()
             figures = page.locator("figure svg")
             names = page.locator("figure").evaluate_all("figures => figures.map(f => f.id)")
