@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 
 _RAW_STRING = re.compile(r'b?r(#*)"')
+# where a comment or literal may begin: `//`, `/*`, a quote, or a raw or byte literal's prefix not ending a name
+_MAY_OPEN = re.compile(r"""/[/*]|["']|(?<!\w)(?:b?r[#"]|b["'])""")
+_COMMENT_MARK = re.compile(r"/\*|\*/")
 _CHAR_LITERAL = re.compile(r"b?'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,6}\}|.)|[^\\'\n])'", re.DOTALL)
 
 
@@ -17,16 +20,24 @@ def code_mask(source: str) -> str:
 
     The result has the same length and line structure as the input, so offsets and line numbers carry over.
     An unterminated comment or literal blanks out the rest of the text, as rustc would refuse it anyway.
+    Plain code is skipped a stretch at a time, up to the next character that may open a comment or literal.
     """
-    out = list(source)
-    i, n = 0, len(source)
+    out: list[str] = []
+    i = kept = 0
+    n = len(source)
 
     def blank(start: int, end: int) -> None:
-        for j in range(start, min(end, n)):
-            if out[j] != "\n":
-                out[j] = " "
+        nonlocal kept
+        end = min(end, n)
+        out.append(source[kept:start])
+        out.append("\n".join(" " * len(line) for line in source[start:end].split("\n")))
+        kept = end
 
-    while i < n:
+    while True:
+        found = _MAY_OPEN.search(source, i)
+        if found is None:
+            break
+        i = found.start()
         c = source[i]
         if source.startswith("//", i):
             end = source.find("\n", i)
@@ -36,12 +47,12 @@ def code_mask(source: str) -> str:
         elif source.startswith("/*", i):
             depth, j = 1, i + 2
             while j < n and depth:
-                if source.startswith("/*", j):
-                    depth, j = depth + 1, j + 2
-                elif source.startswith("*/", j):
-                    depth, j = depth - 1, j + 2
-                else:
-                    j += 1
+                nested = _COMMENT_MARK.search(source, j)
+                if nested is None:
+                    j = n
+                    break
+                depth += 1 if nested.group() == "/*" else -1
+                j = nested.end()
             blank(i, j)
             i = j
         elif c in "rb" and (m := _RAW_STRING.match(source, i)) and not _ident_before(source, i):
@@ -61,6 +72,9 @@ def code_mask(source: str) -> str:
             i = m.end()
         else:
             i += 1
+        if i >= n:
+            break
+    out.append(source[kept:])
     return "".join(out)
 
 
