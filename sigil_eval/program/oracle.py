@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sigil_eval.datasets.humaneval.rust_types import RustType, parse_type
+from sigil_eval.program.std_macros import pin_std_macros
 from sigil_eval.records import Case, Problem
 
 ORACLE_RS = Path(__file__).parents[1] / "runner" / "oracle.rs"
@@ -90,9 +91,10 @@ def canonical(value: Any, ty: RustType) -> Any:
 
 
 def compiled_tests(problem: Problem) -> str:
-    """The tests a sample of `problem` is compiled with: its calls-only oracle test, else its own `test`."""
+    """The tests a sample of `problem` is compiled with: its calls-only oracle test, else its own `test` with its
+    std macros named by path (a sample's `macro_rules! assert_eq` must not replace them)."""
     if not problem.cases:
-        return problem.test
+        return pin_std_macros(problem.test)
     return test_module(problem.entry_point, result_type(problem.result_type), problem.cases)
 
 
