@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from sigil_eval.cargo_cache.warm import HARNESS_CRATE
 from sigil_eval.program.assemble import TESTS_MAIN, Program
 from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, place
 from sigil_eval.program.rust_lexer import code_mask
 
-HARNESS = Path(__file__).with_name("harness.rs")
-HARNESS_MODULE = "__sigil_harness"
+HARNESS = Path(__file__).with_name("harness.rs")  # built once per toolchain as `sigil_harness` (`cargo_cache`)
+HARNESS_MODULE = "__sigil_harness"  # what the root calls it
 
 _TOKENS = re.compile(
     r"(?P<attr>#\s*\[\s*test\s*\])|(?P<mod>\b(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+(?P<modname>\w+)\s*\{)"
@@ -89,7 +90,7 @@ def module_name(position: int) -> str:
 def root_source(members: list[tuple[int, int, BatchModule]]) -> str:
     """members: (position in the batch, sample index, module)."""
     lines = [f"mod {module_name(pos)};" for pos, _, _ in members]
-    lines.append(f"mod {HARNESS_MODULE};")
+    lines.append(f"use {HARNESS_CRATE} as {HARNESS_MODULE};")
     lines.append(f"mod {ORACLE_MODULE};")
     lines.append("fn main() {")
     lines.append(f"    {HARNESS_MODULE}::run(&[")

@@ -15,14 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sigil_eval.cargo_cache import WarmCache
+from sigil_eval.cargo_cache.warm import HARNESS_CRATES, SAMPLE_CRATES
 from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
 from sigil_eval.program.assemble import Program
 from sigil_eval.program.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.batch_source import (
-    HARNESS,
-    HARNESS_MODULE,
     BatchModule,
     member_at_root_line,
     module_name,
@@ -89,22 +88,21 @@ def batch_compiler_args(edition: str, cache: WarmCache) -> list[str]:
     return [
         *("--edition", edition, "--crate-name", "prog", "--crate-type", "bin", "--cfg", "test"),
         *("-C", "opt-level=0", "-C", "debuginfo=0", "--error-format=json"),
-        *cache.extern_args(("rand", "regex", "md5", "libc")),
+        *cache.extern_args((*SAMPLE_CRATES, *HARNESS_CRATES)),
         *(ROOT_NAME, "-o", BINARY_NAME),
     ]
 
 
 def write_batch_crate(job_dir: Path, members: list[BatchItem]) -> None:
-    """The crate's files: one module per member, the generated root; the harness and the oracle are copied
-    in once per job dir."""
+    """The crate's files: one module per member, the generated root; the oracle is copied in once per job dir
+    (the harness is a prebuilt crate, see `cargo_cache`)."""
     for stale in job_dir.glob("s*.rs"):
         stale.unlink()
     for position, item in enumerate(members):
         (job_dir / f"{module_name(position)}.rs").write_text(item.module.text)
     (job_dir / ROOT_NAME).write_text(root_source(_listing(members)))
-    for source, name in ((HARNESS, HARNESS_MODULE), (ORACLE_RS, ORACLE_MODULE)):
-        if not (job_dir / f"{name}.rs").exists():
-            shutil.copyfile(source, job_dir / f"{name}.rs")
+    if not (job_dir / f"{ORACLE_MODULE}.rs").exists():
+        shutil.copyfile(ORACLE_RS, job_dir / f"{ORACLE_MODULE}.rs")
 
 
 async def _compile(

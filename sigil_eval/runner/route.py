@@ -31,6 +31,7 @@ _PROGRAM_CONSTRUCTS = [
     ("out-of-line module", r"\bmod\s+\w+\s*;"),
     ("module or file path", r"\b(?:module_path|file)\s*!|\btype_name\b"),
     ("libc", r"\blibc\b"),  # the batch harness links libc; alone, a sample cannot
+    ("the harness crate", r"\bsigil_harness\b"),  # a batch crate links it; alone, a sample cannot
     ("test attributes the harness does not implement", r"#\s*\[\s*(?:should_panic|ignore|bench)\b"),
 ]
 # checked on the completion only: the tests' own `use super::*;` and `#[test]` are expected
