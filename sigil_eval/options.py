@@ -38,6 +38,8 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     stall_warning: float = 30.0  # seconds without a result before the samples in flight are logged
     verify_fraction: float = 0.0  # batched mode: re-judge this share of batched samples alone and compare
     batch_wait: float = 0.3  # seconds a partial batch waits for more samples from a stream
+    # batched mode: a problem's tests compiled once per batch for all its samples there (`program.shared_tests`)
+    share_tests: bool = True
     cache_dir: Path | None = None  # the crate cache's root (default ~/.cache/sigil-eval, or $SIGIL_EVAL_CACHE)
     reuse_verdicts: bool = True  # identical programs judged once, within a run and across runs (the verdict store)
     verdict_store: Path | None = None  # its SQLite file: $SIGIL_EVAL_VERDICT_DB, else <cache_dir>/verdicts.sqlite

@@ -93,8 +93,9 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     main_free: bool = True
     passed: bool = False
     result: str = ""
-    # which path judged it: "batch", "isolated" (isolated mode), "isolated: <why>" (batched mode sent it alone),
-    # "store" (judged in an earlier run, from the verdict store); empty when nothing was compiled (policy, no code)
+    # which path judged it: "batch", "batch: shared tests" (in a batch, with its problem's tests compiled once for
+    # the batch), "isolated" (isolated mode), "isolated: <why>" (batched mode sent it alone), "store" (judged in
+    # an earlier run, from the verdict store); empty when nothing was compiled (policy, no code)
     judged_by: str = ""
 
 
@@ -151,6 +152,7 @@ class RunStats(msgspec.Struct, kw_only=True):
     verified: int = 0  # batched mode, --verify-fraction: samples re-judged alone
     verify_mismatches: int = 0  # …whose isolated verdict differed (the isolated one is reported)
     batches: int = 0  # batch jobs (crates) compiled: fewer than requests shows the service pooling them
+    shared_tests: int = 0  # batched mode: samples judged with their problem's tests compiled once for the batch
 
     def route(self, why: str) -> None:
         self.routed_isolated[why] = self.routed_isolated.get(why, 0) + 1
@@ -185,6 +187,7 @@ class Report(msgspec.Struct, kw_only=True):
     verified: int = 0
     verify_mismatches: int = 0
     batches: int = 0
+    shared_tests: int = 0
     elapsed_s: float = 0.0
     samples_per_s: float = 0.0
     rejections: list[Rejection] = msgspec.field(default_factory=list)

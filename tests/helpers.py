@@ -104,7 +104,8 @@ def judged_alone(results: dict[str, sigil_eval.Result], blowup: str) -> dict[str
 
     with_blowup = {name for name, r in results.items() if r.judged_by == TIMED_OUT_IN_BATCH}
     assert blowup in with_blowup and len(with_blowup) <= ISOLATE_AT_MOST, with_blowup
-    alone = {name: r.judged_by for name, r in results.items() if r.judged_by not in ("batch", TIMED_OUT_IN_BATCH)}
+    in_batch = {"batch", "batch: shared tests", TIMED_OUT_IN_BATCH}
+    alone = {name: r.judged_by for name, r in results.items() if r.judged_by not in in_batch}
     return alone | {blowup: TIMED_OUT_IN_BATCH}
 
 

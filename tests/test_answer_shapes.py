@@ -377,7 +377,7 @@ def test_real_solutions_in_every_shape_judge_as_their_plain_body() -> None:
     with open(seed_path) as lines:
         seed_prompts = {row["task_id"]: row["prompt"] for row in map(json.loads, lines)}
     samples: list[dict[str, Any]] = []
-    for row in rows[::2]:  # every other problem: every shape still meets ~80 real solutions, in half the time
+    for row in rows[::3]:  # every third problem: every shape still meets ~55 real solutions, in a third of the time
         if "rand::" in row["test"]:
             continue  # tests drawing random inputs give run-to-run verdicts
         seed_id = "HumanEval/" + row["task_id"].split("/")[1]

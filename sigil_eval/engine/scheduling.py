@@ -7,6 +7,7 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
 import anyio
@@ -17,13 +18,17 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 from sigil_eval.engine.stalls import StallWatch
 from sigil_eval.options import EvalOptions
 from sigil_eval.records import AGREED_FIELDS, Result, RunStats
-from sigil_eval.runner.batched import BatchItem
+from sigil_eval.runner.batched import SHARED_JUDGE, BatchItem
 from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.jobs import BatchJob, Executor, IsolatedJob, Job
 
 log = structlog.get_logger("sigil_eval")
 
 Item = TypeVar("Item")
+READ_AHEAD_PER_WORKER = 512  # samples read but not yet settled, per worker: memory stays flat on any input
+# with shared tests, batches are carved out of up to this many batches' worth of waiting samples, grouped by
+# problem (within the read-ahead: a window the reader cannot fill would only wait for `batch_wait`)
+GROUPING_WINDOW = 4
 
 
 def batch_limit(total: int | None, size: int, workers: int) -> int:
@@ -40,29 +45,60 @@ async def fill_batches(
     limit: int,
     max_wait: float,
     start: Callable[[list[Item]], Awaitable[None]],
+    *,
+    window: int = 0,
+    key: Callable[[Item], object] | None = None,
 ) -> None:
-    """Group the stream into batches of up to `limit` items; a batch starts when full, or `max_wait` seconds
-    after its first item arrived (a streaming caller with one sample does not wait for a hundred)."""
-    pending: list[Item] = []
-    opened_at = 0.0
+    """Group the stream into batches of up to `limit` items. A batch starts when `window` items (at least
+    `limit`) are waiting, or `max_wait` seconds after the oldest of them arrived (a streaming caller with one
+    sample does not wait for a hundred), or when the stream ends; fewer than `limit` items left behind by a batch
+    wait `max_wait` afresh (so at most twice that in all). With `key`, a batch takes whole groups of
+    items with the same key — the oldest item's group first, then the largest — so samples of one problem that
+    arrive close together share a batch (and, in it, their problem's tests)."""
+    window = max(limit, window)
+    pending: list[tuple[float, Item]] = []  # (arrival, item), oldest first
     async with receive:
         while True:
-            wait = max(0.0, opened_at + max_wait - time.monotonic()) if pending else math.inf
-            with anyio.move_on_after(wait):
+            wait = max(0.0, pending[0][0] + max_wait - time.monotonic()) if pending else math.inf
+            with anyio.move_on_after(wait) as waiting:
                 try:
                     item = await receive.receive()
                 except anyio.EndOfStream:
                     break
-                if not pending:
-                    opened_at = time.monotonic()
-                pending.append(item)
-                if len(pending) < limit:
-                    continue
-            if pending:
-                await start(pending)
-                pending = []
-        if pending:
-            await start(pending)
+                pending.append((time.monotonic(), item))
+            # batches start outside the deadline's scope: starting one may wait for a free worker
+            if waiting.cancelled_caught or len(pending) >= window:  # the oldest waited long enough, or a full window
+                batch, pending = _carve(pending, limit, key)
+                await start(batch)
+                if len(pending) < limit:  # what is left waits afresh for company, rather than go as a scrap batch
+                    now = time.monotonic()
+                    pending = [(now, item) for _, item in pending]
+        while pending:
+            batch, pending = _carve(pending, limit, key)
+            await start(batch)
+
+
+def _carve(
+    pending: list[tuple[float, Item]], limit: int, key: Callable[[Item], object] | None
+) -> tuple[list[Item], list[tuple[float, Item]]]:
+    """The next batch out of `pending`, and what stays (in arrival order)."""
+    if key is None or len(pending) <= limit:
+        return [item for _, item in pending[:limit]], pending[limit:]
+    groups: dict[object, list[int]] = {}
+    for position, (_, item) in enumerate(pending):
+        groups.setdefault(key(item), []).append(position)
+    oldest, *others = groups.values()
+    chosen: list[int] = []
+    for positions in [oldest, *sorted(others, key=len, reverse=True)]:
+        chosen += positions[: limit - len(chosen)]
+        if len(chosen) == limit:
+            break
+    taken = set(chosen)
+    return [pending[p][1] for p in sorted(chosen)], [entry for p, entry in enumerate(pending) if p not in taken]
+
+
+def _problem_of(item: BatchItem) -> str:
+    return item.problem.task_id
 
 
 class Scheduler:
@@ -89,7 +125,14 @@ class Scheduler:
         limit = batch_limit(total, self._options.batch_size, self._executor.capacity)
         async with send, anyio.create_task_group() as group:
             members_send, members = anyio.create_memory_object_stream[BatchItem]()
-            group.start_soon(fill_batches, members, limit, self._options.batch_wait, self._batches(group, send))
+            grouping = self._options.share_tests
+            window = min(GROUPING_WINDOW * limit, READ_AHEAD_PER_WORKER * self._options.workers // 2)
+            filling = partial(
+                fill_batches,
+                window=window if grouping else limit,
+                key=_problem_of if grouping else None,
+            )
+            group.start_soon(filling, members, limit, self._options.batch_wait, self._batches(group, send))
             async with members_send, routed:
                 async for item in routed:
                     if isinstance(item, BatchItem):
@@ -137,6 +180,7 @@ class Scheduler:
         verify = self._options.verify_fraction
         batched = {member.index: member for member in job.items} if isinstance(job, BatchJob) else {}
         for result in outcome.results:
+            self._stats.shared_tests += result.judged_by == SHARED_JUDGE
             if batched and verify and self._rng.random() < verify:
                 alone = batched[result.sample_index].alone("verification")
                 await self._submit(group, IsolatedJob(alone), send, checking=result)

@@ -145,6 +145,8 @@ def format_summary(report: Report) -> str:
             f"  batched: {alone} samples judged alone ({reasons or 'none'}); "
             f"{report.syntax_batched} unparsable samples batched apart"
         )
+    if report.shared_tests:
+        lines.append(f"  shared tests: {report.shared_tests} samples judged with their problem's tests compiled once")
     if report.reused_verdicts or report.deduplicated:
         lines.append(
             f"  verdict store: {report.reused_verdicts} verdicts reused from earlier runs, "

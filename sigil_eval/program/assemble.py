@@ -85,6 +85,17 @@ def _prelude(use_lines: str, tests: str) -> str:
     return prelude_block("\n".join(behind_glob)) + "".join(f"{line}\n" for line in explicit)
 
 
+def prelude_for(problem: Problem) -> str:
+    """The harness's `use` prelude of `problem`'s programs (see `_prelude`)."""
+    return _prelude(problem.prelude, compiled_tests(problem))
+
+
+def prompt_without_entry(problem: Problem) -> str:
+    """The prompt's code without the entry point's open signature: what every program of the problem holds
+    besides the answer and the tests (when the answer is a body, the signature is the answer's too)."""
+    return _without_signature(problem.code_prefix, problem.entry_point)
+
+
 def _public(use_item: str) -> str:
     return "pub " + re.sub(r"^\s*pub(?:\s*\([^)]*\))?\s+", "", use_item.strip())
 

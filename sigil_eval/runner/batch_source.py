@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sigil_eval.cargo_cache.warm import HARNESS_CRATE
 from sigil_eval.program.assemble import TESTS_MAIN, Program
 from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, place
 from sigil_eval.program.rust_lexer import code_mask
+from sigil_eval.program.shared_tests import SharedTests
 
 HARNESS = Path(__file__).with_name("harness.rs")  # built once per toolchain as `sigil_harness` (`cargo_cache`)
 HARNESS_MODULE = "__sigil_harness"  # what the root calls it
@@ -34,10 +36,23 @@ class BatchModule:
     tests: tuple[str, ...]  # paths of the test functions, relative to the sample's module
     main_style: bool
     oracle: bool = False  # its tests record values for the evaluator to compare (see `oracle`)
+    wrapper: str = ""  # the module its tests live in (`sigil_<nonce>`), for `#[cfg(test)]` tests
+    shared: SharedTests | None = None  # set when its tests are shims calling the problem's shared tests
+    shim_line: int = 0  # with `shared`: the 1-based line where the shims begin (what precedes is the sample's)
 
 
 def expose_libtest_tests(tests: str, wrapper: str) -> tuple[str, tuple[str, ...]] | None:
     """Make `#[test]` functions callable from the crate root; None when a test sits where no path reaches."""
+    exposed = _exposed(tests)
+    if exposed is None:
+        return None
+    text, paths = exposed
+    return text, tuple(f"{wrapper}::{path}" for path in paths)
+
+
+@lru_cache(maxsize=1024)
+def _exposed(tests: str) -> tuple[str, tuple[str, ...]] | None:
+    """`expose_libtest_tests` without the wrapper: the same for every sample of a problem, so worked out once."""
     masked = code_mask(tests)
     edits: list[tuple[int, int, str]] = []
     stack: list[str | None] = []  # module name per open brace, None for other blocks
@@ -55,7 +70,7 @@ def expose_libtest_tests(tests: str, wrapper: str) -> tuple[str, tuple[str, ...]
                 if any(level is None for level in stack):
                     return None
                 edits.append((m.start(), m.end(), f"pub(crate) fn {m.group('fnname')}"))
-                found.append("::".join([wrapper, *(str(s) for s in stack), m.group("fnname")]))
+                found.append("::".join([*(str(s) for s in stack), m.group("fnname")]))
                 pending_test = False
         elif m.group("open"):
             stack.append(None)
@@ -79,8 +94,38 @@ def batch_module(program: Program, style: str, wrapper: str) -> BatchModule | No
     if exposed is None:
         return None
     tests, paths = exposed
-    wrapped = f"pub(crate) mod {wrapper} {{\n#[allow(unused_imports)]\nuse super::*;\n{tests}\n}}\n"
-    return BatchModule(program.with_tests(wrapped).source, paths, False, oracle=PATH_PLACEHOLDER in program.tests)
+    wrapped = f"pub(crate) mod {wrapper} {{\n{_GLOB}{tests}\n}}\n"
+    source = program.with_tests(wrapped).source
+    return BatchModule(source, paths, False, oracle=PATH_PLACEHOLDER in program.tests, wrapper=wrapper)
+
+
+_GLOB = "#[allow(unused_imports)]\nuse super::*;\n"
+# lines the tests' wrapper module adds before them: `mod <wrapper> {` and `_GLOB` (the isolated path wraps its
+# tests in its nonce module the same way, so a test's line is the same in both)
+WRAPPER_HEAD_LINES = 3
+
+
+def shared_batch_module(program: Program, own: BatchModule, shared: SharedTests) -> BatchModule:
+    """The sample's module when it runs its problem's shared tests: its program up to the tests as is, then, in
+    place of the tests, the same module paths holding one shim per test, which passes the sample's entry point
+    (named as its own tests would name it, through `use super::*`) to the shared test."""
+    lines = [f"pub(crate) mod {own.wrapper} {{", _GLOB.rstrip("\n")]
+    opened: list[str] = []
+    for path in sorted(shared.tests):
+        *modules, name = path.split("::")
+        while opened and opened != modules[: len(opened)]:
+            lines.append("}")
+            opened.pop()
+        for module in modules[len(opened) :]:
+            lines += [f"pub(crate) mod {module} {{", _GLOB.rstrip("\n")]
+            opened.append(module)
+        passed = ", ".join(parameter for parameter, _ in shared.parameters)
+        lines.append(f"pub(crate) fn {name}() {{ crate::{shared.module_name}::{path}({passed}) }}")
+    lines += ["}"] * (len(opened) + 1)
+    source = program.with_tests("\n".join(lines) + "\n").source
+    shim_line = program.source[: program.test_start].count("\n") + 1
+    paths = tuple(f"{own.wrapper}::{path}" for path in shared.tests)
+    return BatchModule(source, paths, False, own.oracle, own.wrapper, shared, shim_line)
 
 
 def module_name(position: int) -> str:
@@ -88,7 +133,8 @@ def module_name(position: int) -> str:
 
 
 def root_source(members: list[tuple[int, int, BatchModule]]) -> str:
-    """members: (position in the batch, sample index, module)."""
+    """members: (position in the batch, sample index, module). The shared tests' modules are declared last, so
+    that a line of the root before them says which member it belongs to (`member_at_root_line`)."""
     lines = [f"mod {module_name(pos)};" for pos, _, _ in members]
     lines.append(f"use {HARNESS_CRATE} as {HARNESS_MODULE};")
     lines.append(f"mod {ORACLE_MODULE};")
@@ -102,6 +148,8 @@ def root_source(members: list[tuple[int, int, BatchModule]]) -> str:
         lines.append(f"        {HARNESS_MODULE}::Entry {{ {fields} }},")
     lines.append("    ]);")
     lines.append("}")
+    shared = sorted({module.shared.module_name for _, _, module in members if module.shared is not None})
+    lines += [f"mod {name};" for name in shared]
     return "\n".join(lines) + "\n"
 
 

@@ -1,6 +1,8 @@
 """Rust-side batching: many samples in one crate, compiled once, tested by one forking harness.
 
-compile ─ errors attributed by primary-span file ─▶ those samples are compile errors; rebuild the rest
+share   ─ ≥ 2 samples of a problem that may share its tests (`program.shared_tests`) ─▶ its tests compiled once
+compile ─ error in a shared tests module or in a sample's shims ─▶ those samples take their own tests; rebuild
+        ─ errors attributed by primary-span file ─▶ those samples are compile errors; rebuild the rest
         ─ error in the generated root ─▶ that sample goes isolated
         ─ nothing attributable (ICE, link error, OOM) ─▶ split in halves; a singleton goes isolated
         ─ timeout (a tight budget, see `batch_compile_budget`) ─▶ split in halves; ≤ 8 members go isolated
@@ -9,6 +11,7 @@ run     ─ one forked child per sample (see harness.rs) ─▶ one record per s
 
 from __future__ import annotations
 
+import re
 import secrets
 import shutil
 from dataclasses import dataclass, field, replace
@@ -20,12 +23,15 @@ from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
 from sigil_eval.program.assemble import Program
 from sigil_eval.program.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
+from sigil_eval.program.shared_tests import SharedTests, shared_tests, shares
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.batch_source import (
+    WRAPPER_HEAD_LINES,
     BatchModule,
     member_at_root_line,
     module_name,
     root_source,
+    shared_batch_module,
 )
 from sigil_eval.runner.code_size import BATCH_OWNER, own_code_sizes
 from sigil_eval.runner.compile import run_compiler
@@ -63,10 +69,11 @@ ISOLATE_AT_MOST = 8
 class BatchItem:
     problem: Problem
     program: Program
-    module: BatchModule
+    module: BatchModule  # with its own tests, or shims to its problem's shared tests (`own` keeps the former)
     result: Result  # pre-filled: ids, completion, main_free
     syntax_error: bool = False  # tree-sitter found one: batched apart, so the clean batches need no rebuild
     compile_ms: float = 0.0
+    own: BatchModule | None = None  # its own-tests module, while `module` runs the shared tests
 
     @property
     def index(self) -> int:
@@ -93,13 +100,51 @@ def batch_compiler_args(edition: str, cache: WarmCache) -> list[str]:
     ]
 
 
+SHARED_JUDGE = "batch: shared tests"  # `judged_by` of a sample judged with its problem's shared tests
+MIN_SHARING = 2  # samples of a problem in one batch for its tests to be shared: one alone gains nothing
+# shared tests modules that did not compile: those problems' samples keep their own tests from then on
+_unshareable: set[str] = set()
+
+
+def share_tests(items: list[BatchItem], prelude: bool) -> None:
+    """Give the members that may share their problem's tests (at least MIN_SHARING of a problem) shim modules."""
+    candidates: dict[str, list[tuple[BatchItem, SharedTests]]] = {}
+    for item in items:
+        if item.syntax_error or item.own is not None or not item.module.wrapper:
+            continue
+        shared = shared_tests(item.problem, prelude)
+        if shared is None or shared.module_name in _unshareable or not shares(shared, item.program):
+            continue
+        candidates.setdefault(shared.module_name, []).append((item, shared))
+    for members in candidates.values():
+        if len(members) < MIN_SHARING:
+            continue
+        for item, shared in members:
+            item.own = item.module
+            item.module = shared_batch_module(item.program, item.module, shared)
+
+
+def _judge(item: BatchItem) -> str:
+    return "batch" if item.module.shared is None else SHARED_JUDGE
+
+
+def _own_tests(item: BatchItem) -> None:
+    if item.own is not None:
+        item.module, item.own = item.own, None
+
+
 def write_batch_crate(job_dir: Path, members: list[BatchItem]) -> None:
-    """The crate's files: one module per member, the generated root; the oracle is copied in once per job dir
-    (the harness is a prebuilt crate, see `cargo_cache`)."""
-    for stale in job_dir.glob("s*.rs"):
+    """The crate's files: one module per member, the shared tests modules, the generated root; the oracle is
+    copied in once per job dir (the harness is a prebuilt crate, see `cargo_cache`)."""
+    for stale in [*job_dir.glob("s*.rs"), *job_dir.glob("__sigil_shared_*.rs")]:
         stale.unlink()
+    shared: dict[str, str] = {}
     for position, item in enumerate(members):
         (job_dir / f"{module_name(position)}.rs").write_text(item.module.text)
+        if item.module.shared is not None:
+            shared[item.module.shared.module_name] = item.module.shared.text
+    for name, text in shared.items():
+        (job_dir / f"{name}.rs").write_text(text)
     (job_dir / ROOT_NAME).write_text(root_source(_listing(members)))
     if not (job_dir / f"{ORACLE_MODULE}.rs").exists():
         shutil.copyfile(ORACLE_RS, job_dir / f"{ORACLE_MODULE}.rs")
@@ -131,6 +176,42 @@ def batch_compile_budget(sample_budget: float, members: int) -> float:
     return min(sample_budget, BATCH_BUDGET_BASE) + BATCH_BUDGET_PER_MEMBER * members
 
 
+def _unshared(diagnostics: Diagnostics, members: list[BatchItem]) -> set[int]:
+    """The members running shared tests that must take their own: every user of a shared tests module with an
+    error in it (the problem is then marked unshareable), and each member with an error in its shims or at
+    its lines of the root. Such an error comes from sharing, never from the sample: it is no verdict."""
+    listing = _listing(members)
+    back: set[int] = set()
+    for error in diagnostics.errors:
+        for file_name, line, _ in error.primary_lines:
+            name = Path(file_name).name
+            if name.startswith("__sigil_shared_"):
+                broken = name.removesuffix(".rs")
+                _unshareable.add(broken)
+                back |= {position for position, item in enumerate(members) if _named(item, broken)}
+            elif name == ROOT_NAME:
+                member = member_at_root_line(line, listing)
+                if member is not None and members[member].own is not None:
+                    back.add(member)
+            elif (position := _position(name, len(members))) is not None:
+                module = members[position].module
+                if module.shared is not None and line >= module.shim_line:
+                    back.add(position)
+    return back
+
+
+def _named(item: BatchItem, module_name: str) -> bool:
+    return item.module.shared is not None and item.module.shared.module_name == module_name
+
+
+def _position(file_name: str, members: int) -> int | None:
+    """The member position of a batch module's file name (`s12.rs` → 12), or None."""
+    if file_name.startswith("s") and file_name.endswith(".rs") and file_name[1:-3].isdigit():
+        position = int(file_name[1:-3])
+        return position if position < members else None
+    return None
+
+
 def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict[int, Diagnostics], set[int]]:
     """Errors per member position, and the members to isolate: those with an error located in the
     generated root (at their `mod` line or harness entry) or a clippy-coded error (rustc must decide)."""
@@ -144,10 +225,8 @@ def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict
                 if (member := member_at_root_line(line, listing)) is not None:
                     isolate.add(member)
                 continue
-            if not (name.startswith("s") and name.endswith(".rs") and name[1:-3].isdigit()):
-                continue
-            position = int(name[1:-3])
-            if position >= len(members):
+            position = _position(name, len(members))
+            if position is None:
                 continue
             if error.is_clippy:
                 isolate.add(position)
@@ -165,6 +244,8 @@ def _listing(members: list[BatchItem]) -> list[tuple[int, int, BatchModule]]:
 async def run_batch(items: list[BatchItem], ctx: JobContext, slot: int) -> BatchOutcome:
     """Judge `items` (same edition) as batches; what cannot be judged here comes back in `isolate`."""
     outcome = BatchOutcome()
+    if ctx.options.share_tests:
+        share_tests(items, ctx.options.prelude)
     groups = [items]
     while groups:
         group = groups.pop()
@@ -198,6 +279,10 @@ async def _judge_group(
             return
         if not timed_out and (failure := diagnostics.environmental_failure()):
             raise ToolchainError(failure)
+        if not timed_out and (back := _unshared(diagnostics, group)):
+            for position in back:
+                _own_tests(group[position])
+            continue  # rebuilt with their own tests: what else this build reported, the next one reports again
         per_member, isolate = ({}, set()) if timed_out else _attribute(diagnostics, group)
         if not per_member and not isolate:
             if len(group) == 1 or (timed_out and len(group) <= ISOLATE_AT_MOST):
@@ -213,7 +298,7 @@ async def _judge_group(
                 outcome.isolate.append((item, "compile error the batch cannot attribute"))
             elif position in per_member:
                 judged = SampleOutcome(
-                    judged_by="batch",
+                    judged_by=_judge(item),
                     compile_ms=item.compile_ms,
                     compile_errors=per_member[position],
                     clippy_clean=False if with_clippy else None,
@@ -267,8 +352,9 @@ async def _run_harness(
             continue
         if record.report == UID_SWITCH_FAILED:
             raise SandboxError("the batch harness cannot switch to its unprivileged uid")
+        shared = item.module.shared
         judged = SampleOutcome(
-            judged_by="batch",
+            judged_by=_judge(item),
             compile_ms=item.compile_ms,
             binary_size_bytes=sizes.get(module_name(position), 0),
             run_ms=float(record.wall_ms),
@@ -282,5 +368,20 @@ async def _run_harness(
         if judged.test.passed and item.problem.cases:
             judged.test = judge_values(item.problem, record.values_data, record.values_bytes)
         if not judged.test.passed:
-            judged.run_output = record.output_text
+            output = record.output_text
+            tests_line = item.module.shim_line + WRAPPER_HEAD_LINES
+            judged.run_output = output if shared is None else _as_own_lines(output, shared, tests_line)
         outcome.judged.append((item, judged))
+
+
+def _as_own_lines(output: str, shared: SharedTests, tests_line: int) -> str:
+    """A run's output with the shared tests' locations (`__sigil_shared_….rs:40:9`) as the sample's own tests
+    would show them (`src.rs:12:9`): the tests are the same lines, from its `tests_line` on."""
+
+    def located(match: re.Match[str]) -> str:
+        line = int(match.group(1))
+        if line < shared.first_test_line:
+            return match.group(0)
+        return f"src.rs:{line - shared.first_test_line + tests_line}:"
+
+    return re.sub(rf"\b{shared.module_name}\.rs:(\d+):", located, output)

@@ -146,7 +146,9 @@ def test_no_sample_finds_the_answer_of_an_out_of_process_problem(problem_file: P
         name: ("isolated" if mode == "isolated" else "isolated: unsafe code" if name in alone else "batch")
         for name in results
     }
-    assert {name: r.judged_by for name, r in results.items()} == expected_paths
+    # in a batch, an attack may run its problem's shared tests (sharing is checked, not assumed, per sample)
+    paths = {name: r.judged_by.replace("batch: shared tests", "batch") for name, r in results.items()}
+    assert paths == expected_paths
     out_of_process = {name: results[f"O:{name}"] for name in table}
     assert {name for name, r in out_of_process.items() if r.passed} == set()
     assert {r.error_type for r in out_of_process.values()} == {"assertion_failure"}, {
