@@ -68,6 +68,8 @@ def _problem(task_id: str) -> sigil_eval.Problem:
         ("fn f(mut xs: Vec<(i32, String)>, k: usize)", "fn(Vec<(i32, String)>, usize)"),
         ("fn f<'a>(x: &'a str, y: &'a str) -> &'a str", "for<'a> fn(&'a str, &'a str) -> &'a str"),
         ("fn f(m: HashMap<String, Vec<i32>>) -> Option<i32>", "fn(HashMap<String, Vec<i32>>) -> Option<i32>"),
+        ("fn f(numbers: &[i64]) -> (i64, i64)", "fn(&[i64]) -> (i64, i64)"),
+        ("fn f(g: fn(i32) -> i32, x: i32) -> Vec<(i32, i32)>", "fn(fn(i32) -> i32, i32) -> Vec<(i32, i32)>"),
         ("fn f<T: Ord>(x: T) -> T", None),
         ("fn f<'a: 'b, 'b>(x: &'a str) -> &'b str", None),  # a bounded lifetime is early-bound
         ("fn f(x: impl Fn(i32) -> i32) -> i32", None),

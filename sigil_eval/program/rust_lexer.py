@@ -112,3 +112,20 @@ def matching_brace(code: str, open_at: int) -> int | None:
             if depth == 0:
                 return i
     return None
+
+
+def split_top_level(text: str) -> list[str]:
+    """`text` split at the commas outside brackets (`<>` too, but not the `>` of `->`), each part stripped,
+    empty parts dropped: `a: Vec<(i32, i32)>, f: fn(i32) -> i32` → two parts."""
+    parts: list[str] = []
+    depth, start = 0, 0
+    for i, c in enumerate(text):
+        if c in "([{<":
+            depth += 1
+        elif c in ")]}" or (c == ">" and text[i - 1 : i] != "-"):
+            depth -= 1
+        elif c == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]

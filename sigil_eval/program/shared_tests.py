@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from sigil_eval.program.assemble import Program, prelude_for, prompt_without_entry
 from sigil_eval.program.oracle import ORACLE_MODULE, compiled_tests, place
 from sigil_eval.program.rust_items import fn_heads, top_level_items
-from sigil_eval.program.rust_lexer import brace_depth, code_mask, matching_brace
+from sigil_eval.program.rust_lexer import brace_depth, code_mask, matching_brace, split_top_level
 from sigil_eval.program.rust_uses import imports_of
 from sigil_eval.records import Problem
 
@@ -105,26 +105,6 @@ def _normalised(head: str) -> str:
     return " ".join(re.sub(r"\s*([(),:<>&\[\];{}=-])\s*", r" \1 ", head).split())
 
 
-def _split_top_level(text: str) -> list[str]:
-    """`text` split at commas outside brackets."""
-    parts: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for c in text:
-        if c in "([<{":
-            depth += 1
-        elif c in ")]>}":
-            depth -= 1
-        if c == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(c)
-    if "".join(current).strip():
-        parts.append("".join(current))
-    return parts
-
-
 def _entry_head(code: str, entry_point: str) -> tuple[str, int, int] | None:
     """The last top-level `fn entry_point` head in `code`: (its text from `fn` to the `{` of its body, where it
     starts, where its body's `{` is), or None."""
@@ -145,27 +125,40 @@ def _head_of(item: str) -> str:
     return item[start:body] if body != -1 else item[start:]
 
 
+def _closing_paren(mask: str, open_at: int) -> int | None:
+    depth = 0
+    for i in range(open_at, len(mask)):
+        depth += {"(": 1, ")": -1}.get(mask[i], 0)
+        if depth == 0:
+            return i
+    return None
+
+
 def entry_pointer_type(head: str, entry_point: str, prompt_types: set[str]) -> str | None:
     """The fn-pointer type of a plain function head (`fn add(a: i64, b: i64) -> i64` → `fn(i64, i64) -> i64`),
     or None when a pointer cannot stand for it exactly."""
     mask = code_mask(head)
     if _QUALIFIER.search(mask):
         return None
-    match = re.fullmatch(rf"\s*fn\s+{re.escape(entry_point)}\s*(?:<([^<>]*)>)?\s*\((.*)\)\s*(?:->(.*))?", mask, re.S)
+    match = re.match(rf"\s*fn\s+{re.escape(entry_point)}\s*(?:<([^<>]*)>)?\s*\(", mask)
     if match is None:
         return None
-    generics, params, returned = match.group(1), match.group(2), match.group(3)
-    lifetimes = [g.strip() for g in _split_top_level(generics or "")]
-    if any(not _LIFETIME.fullmatch(g) for g in lifetimes if g):
+    close = _closing_paren(mask, match.end() - 1)
+    rest = re.fullmatch(r"\s*(?:->(.*))?", mask[close + 1 :], re.S) if close is not None else None
+    if close is None or rest is None:
+        return None
+    generics, params, returned = match.group(1), mask[match.end() : close], rest.group(1)
+    lifetimes = split_top_level(generics or "")
+    if any(not _LIFETIME.fullmatch(g) for g in lifetimes):
         return None  # a type or const parameter: no single pointer type stands for it
     if prompt_types & set(_IDENTIFIER.findall(mask)):
         return None  # a type the prompt defines: the shared module's copy would be another type
     types = []
-    for param in _split_top_level(params):
+    for param in split_top_level(params):
         if ":" not in param:
             return None
         types.append(" ".join(param.split(":", 1)[1].split()))
-    binder = f"for<{', '.join(g for g in lifetimes if g)}> " if any(lifetimes) else ""
+    binder = f"for<{', '.join(lifetimes)}> " if lifetimes else ""
     result = f" -> {' '.join(returned.split())}" if returned and returned.strip() else ""
     return f"{binder}fn({', '.join(types)}){result}"
 

@@ -12,6 +12,7 @@ from sigil_eval.datasets.humaneval.record import Call
 from sigil_eval.datasets.humaneval.rust_types import RustType, literal, parse_type
 from sigil_eval.program import oracle
 from sigil_eval.program.oracle import FLOAT_TOLERANCE
+from sigil_eval.program.rust_lexer import split_top_level
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,27 +29,12 @@ class Signature:
         return f"{self.name}({', '.join(rendered)})"
 
 
-def _split_top_level(text: str) -> list[str]:
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch in "<([":
-            depth += 1
-        elif ch in ">)]":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += ch
-    return [p.strip() for p in [*parts, current] if p.strip()]
-
-
 def parse_signature(text: str) -> Signature:
     match = re.fullmatch(r"fn\s+(\w+)\((.*)\)\s*->\s*(.+)", text.strip(), re.S)
     if not match:
         raise ValueError(f"not a signature: {text!r}")
     params = []
-    for param in _split_top_level(match.group(2)):
+    for param in split_top_level(match.group(2)):
         name, _, ty = param.partition(":")
         params.append((name.strip(), parse_type(ty)))
     return Signature(text.strip(), match.group(1), tuple(params), parse_type(match.group(3)))
