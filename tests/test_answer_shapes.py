@@ -408,4 +408,4 @@ def test_real_solutions_in_every_shape_judge_as_their_plain_body() -> None:
     ]
     assert not differing, "\n".join(differing[:20])
     good = [by_shape["body"][0] for (_, variant), by_shape in verdicts.items() if variant == "canonical_solution"]
-    assert len(good) > 150 and sum(good) > 0.9 * len(good)
+    assert len(good) >= 100 and sum(good) > 0.9 * len(good)  # every third problem, in two prompt sets

@@ -21,9 +21,11 @@ pytestmark = [requires_firejail, pytest.mark.slow]
 SHARED = "batch: shared tests"
 
 
-def compare(samples: list[dict[str, Any]], problems: ProblemSet, **options: Any) -> list[sigil_eval.Result]:
+def compare(
+    samples: list[dict[str, Any]], problems: ProblemSet, *, workers: int = 2, **options: Any
+) -> list[sigil_eval.Result]:
     """Batched (with each problem's tests shared by its samples in a batch, where they may be) against isolated."""
-    runs = {mode: judge(samples, problems, mode=mode, workers=2, **options) for mode in ("batched", "isolated")}
+    runs = {mode: judge(samples, problems, mode=mode, workers=workers, **options) for mode in ("batched", "isolated")}
     random_tests = {p.task_id for p in problems.problems.values() if "rand::" in p.test}
     mismatches = []
     for batched, isolated in zip(runs["batched"], runs["isolated"], strict=True):
@@ -137,3 +139,16 @@ def test_a_differential_of_nothing_but_failures_fails() -> None:
     samples = [{"task_id": task, "completion": "    not rust at all\n"} for task in list(problems.problems)[:4]]
     with pytest.raises(AssertionError, match="without passes"):
         compare(samples, problems)
+
+
+def test_a_neighbour_using_a_prebuilt_crate_does_not_change_a_samples_code() -> None:
+    """One sample of a batch uses md5 (built with the crate cache): the others' code must still compile as it
+    does alone (the cache's crates are optimised so they share no generic instantiations; at opt-level 0 they
+    did, and HumanEval/40's calls into std went through md5's copies: 628 bytes in the batch, 622 alone)."""
+    problems = load_problem_set(get_human_eval_dataset())
+    samples = [
+        {"task_id": task, "completion": problems.problems[task].canonical_solution}
+        for task in ("HumanEval/40", "HumanEval/162", "HumanEval/0")
+    ]
+    samples.append({"task_id": "HumanEval/40", "completion": "    todo!()\n}\n"})
+    compare(samples, problems, workers=1, timeout=5)  # one worker: one batch
