@@ -94,6 +94,7 @@ requires_firejail = pytest.mark.skipif(shutil.which("firejail") is None, reason=
 
 
 TIMED_OUT_IN_BATCH = "isolated: compile timeout in its batch"
+SHARED = "batch: shared tests"  # `judged_by` of a sample judged with its problem's tests shared in its batch
 
 
 def judged_alone(results: dict[str, sigil_eval.Result], blowup: str) -> dict[str, str]:
@@ -104,7 +105,7 @@ def judged_alone(results: dict[str, sigil_eval.Result], blowup: str) -> dict[str
 
     with_blowup = {name for name, r in results.items() if r.judged_by == TIMED_OUT_IN_BATCH}
     assert blowup in with_blowup and len(with_blowup) <= ISOLATE_AT_MOST, with_blowup
-    in_batch = {"batch", "batch: shared tests", TIMED_OUT_IN_BATCH}
+    in_batch = {"batch", SHARED, TIMED_OUT_IN_BATCH}
     alone = {name: r.judged_by for name, r in results.items() if r.judged_by not in in_batch}
     return alone | {blowup: TIMED_OUT_IN_BATCH}
 

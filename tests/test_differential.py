@@ -13,12 +13,9 @@ from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set
 from sigil_eval.records import AGREED_FIELDS
 
-from .helpers import judge, requires_firejail, shared
+from .helpers import SHARED, judge, requires_firejail, shared
 
 pytestmark = [requires_firejail, pytest.mark.slow]
-
-
-SHARED = "batch: shared tests"
 
 
 def compare(

@@ -18,9 +18,8 @@ from sigil_eval.program.shared_tests import entry_pointer_type, shared_tests, sh
 from sigil_eval.records import AGREED_FIELDS
 from sigil_eval.runner.batch_source import batch_module, shared_batch_module
 
-from .helpers import judge, problem, requires_firejail
+from .helpers import SHARED, judge, problem, requires_firejail
 
-SHARED = "batch: shared tests"
 ADD = problem(
     "T/add", "fn add(a: i64, b: i64) -> i64", "        assert_eq!(add(2, 3), 5);\n        assert!(add(-1, 1) == 0);"
 )

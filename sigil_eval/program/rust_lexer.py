@@ -102,16 +102,21 @@ def brace_depth(code: str) -> tuple[int, int | None]:
 
 
 def matching_brace(code: str, open_at: int) -> int | None:
-    """Offset of the `}` closing the `{` at `open_at` in masked code, or None when it never closes."""
+    """Offset of the bracket closing the `{`, `(` or `[` at `open_at` in masked code, or None when it never closes."""
+    opening = code[open_at]
+    closing = _CLOSING[opening]
     depth = 0
     for i in range(open_at, len(code)):
-        if code[i] == "{":
+        if code[i] == opening:
             depth += 1
-        elif code[i] == "}":
+        elif code[i] == closing:
             depth -= 1
             if depth == 0:
                 return i
     return None
+
+
+_CLOSING = {"{": "}", "(": ")", "[": "]"}
 
 
 def split_top_level(text: str) -> list[str]:

@@ -117,23 +117,6 @@ def _entry_head(code: str, entry_point: str) -> tuple[str, int, int] | None:
     return (code[start:body], start, body) if body != -1 else None
 
 
-def _head_of(item: str) -> str:
-    """A function item's head: from `fn` to its body's `{` (or all of it, when it is a head already)."""
-    mask = code_mask(item)
-    start = mask.find("fn ")
-    body = mask.find("{", start)
-    return item[start:body] if body != -1 else item[start:]
-
-
-def _closing_paren(mask: str, open_at: int) -> int | None:
-    depth = 0
-    for i in range(open_at, len(mask)):
-        depth += {"(": 1, ")": -1}.get(mask[i], 0)
-        if depth == 0:
-            return i
-    return None
-
-
 def entry_pointer_type(head: str, entry_point: str, prompt_types: set[str]) -> str | None:
     """The fn-pointer type of a plain function head (`fn add(a: i64, b: i64) -> i64` → `fn(i64, i64) -> i64`),
     or None when a pointer cannot stand for it exactly."""
@@ -143,7 +126,7 @@ def entry_pointer_type(head: str, entry_point: str, prompt_types: set[str]) -> s
     match = re.match(rf"\s*fn\s+{re.escape(entry_point)}\s*(?:<([^<>]*)>)?\s*\(", mask)
     if match is None:
         return None
-    close = _closing_paren(mask, match.end() - 1)
+    close = matching_brace(mask, match.end() - 1)
     rest = re.fullmatch(r"\s*(?:->(.*))?", mask[close + 1 :], re.S) if close is not None else None
     if close is None or rest is None:
         return None
@@ -248,10 +231,12 @@ def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
     if prompt_types & named:
         return None  # the tests use a type or constant of the prompt: theirs would not be the sample's
     parameters = []
-    for name, fn_head in [(problem.entry_point, head[0])] + [
-        (item.name, prompt[item.start : item.end]) for item in items if item.kind == "fn" and item.name in named
+    called = [item for item in items if item.kind == "fn" and item.name in named]  # prompt functions the tests call
+    for name, fn_head in [
+        (problem.entry_point, head),
+        *((item.name, _entry_head(prompt[item.start : item.end], item.name)) for item in called),
     ]:
-        pointer = entry_pointer_type(_head_of(fn_head), name, prompt_types)
+        pointer = None if fn_head is None else entry_pointer_type(fn_head[0], name, prompt_types)
         if pointer is None:
             return None
         parameters.append((name, pointer))
