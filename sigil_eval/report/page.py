@@ -43,11 +43,11 @@ def headline(run: Run) -> Headline:
     ids = run.task_ids
     n, c = run.counts(ids)
     curve = [(k, pass_at_k_interval(n, c, k)) for k in CURVE_KS if k <= run.min_samples]
-    tally = run.tally
+    summary = run.tally.report([])  # the rates as the printed summary and `--json` give them
     rates: list[tuple[str, float | None]] = [
-        ("compile rate", tally.compiled / tally.samples),
-        ("clippy clean", tally.clippy_clean / tally.clippy_judged if tally.clippy_judged else None),
-        ("main-free", tally.main_free / tally.samples),
+        ("compile rate", summary.compile_rate),
+        ("clippy clean", summary.clippy_pass_rate),
+        ("main-free", summary.main_free_rate),
     ]
     return Headline(run=run, pass_at_k={k: i for k, i in curve if k in HEADLINE_KS}, curve=curve, rates=rates)
 
