@@ -13,6 +13,9 @@ _RAW_STRING = re.compile(r'b?r(#*)"')
 _MAY_OPEN = re.compile(r"""/[/*]|["']|(?<!\w)(?:b?r[#"]|b["'])""")
 _COMMENT_MARK = re.compile(r"/\*|\*/")
 _CHAR_LITERAL = re.compile(r"b?'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,6}\}|.)|[^\\'\n])'", re.DOTALL)
+# whitespace to rustc (Pattern_White_Space) that Python's `\s` does not match: left in a mask, `crate\u200e::`
+# would be a path to rustc and no path to a pattern
+_RUST_ONLY_WHITESPACE = str.maketrans({"\u200e": " ", "\u200f": " "})
 
 
 def code_mask(source: str) -> str:
@@ -21,6 +24,8 @@ def code_mask(source: str) -> str:
     The result has the same length and line structure as the input, so offsets and line numbers carry over.
     An unterminated comment or literal blanks out the rest of the text, as rustc would refuse it anyway.
     Plain code is skipped a stretch at a time, up to the next character that may open a comment or literal.
+    Whitespace that only rustc takes for whitespace (the left-to-right and right-to-left marks) becomes a space,
+    so `\\s` in a pattern over the mask means what rustc means.
     """
     out: list[str] = []
     i = kept = 0
@@ -75,7 +80,8 @@ def code_mask(source: str) -> str:
         if i >= n:
             break
     out.append(source[kept:])
-    return "".join(out)
+    masked = "".join(out)
+    return masked if masked.isascii() else masked.translate(_RUST_ONLY_WHITESPACE)
 
 
 def _ident_before(source: str, i: int) -> bool:

@@ -42,8 +42,18 @@ _COMPLETION_CONSTRUCTS = [
     # (alone, only its own), so `unsafe` would make a verdict depend on the neighbours
     ("unsafe code", r"\bunsafe\b"),
 ]
-_PROGRAM_PATTERNS = [(label, re.compile(p)) for label, p in _PROGRAM_CONSTRUCTS]
-_COMPLETION_PATTERNS = [(label, re.compile(p)) for label, p in _COMPLETION_CONSTRUCTS]
+
+
+def _compiled(constructs: list[tuple[str, str]], flags: int = 0) -> list[tuple[str, re.Pattern[str]]]:
+    return [(label, re.compile(pattern, flags)) for label, pattern in constructs]
+
+
+# On ASCII text both sets match alike, except that Unicode `\s` also takes \x1c-\x1f, which rustc refuses
+# outside literals anyway; ASCII `\b` is ~3× cheaper to test at every position, and most programs are ASCII.
+_PATTERNS = {
+    False: (_compiled(_PROGRAM_CONSTRUCTS), _compiled(_COMPLETION_CONSTRUCTS)),
+    True: (_compiled(_PROGRAM_CONSTRUCTS, re.ASCII), _compiled(_COMPLETION_CONSTRUCTS, re.ASCII)),
+}
 
 
 @lru_cache(maxsize=1)
@@ -59,13 +69,15 @@ def isolation_reason(problem: Problem, program: Program) -> str | None:
     """Why this sample must be compiled alone, or None when it may join a batch. (A syntax error is no
     reason: with one file per sample rustc reports every file's parse errors against that file, so such
     samples are batched apart, see `has_syntax_error`, and cost one parse instead of a compile each.)"""
-    masked = code_mask(program.source)
-    for label, pattern in _PROGRAM_PATTERNS:
+    masked = code_mask(program.source)  # Rust's whitespace as Python's: `crate\u200e::` is a path
+    program_patterns, completion_patterns = _PATTERNS[masked.isascii()]
+    for label, pattern in program_patterns:
         if pattern.search(masked):
             return label
     first, last = program.completion_lines
-    completion = "\n".join(masked.splitlines()[first - 1 : last])
-    for label, pattern in _COMPLETION_PATTERNS:
+    # lines as rustc counts them: `splitlines` would also break at \u2028 or \x0c, both whitespace to rustc
+    completion = "\n".join(masked.split("\n")[first - 1 : last])
+    for label, pattern in completion_patterns:
         if pattern.search(completion):
             return label
     return None
