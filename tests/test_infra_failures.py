@@ -80,3 +80,25 @@ def test_a_test_binary_that_cannot_get_its_uid_stops_the_run_before_any_sample(
     with pytest.raises(sigil_eval.InfraError, match="cannot start a test binary under its own uid") as raised:
         judge([{"task_id": "test_rust/0", "completion": "    1\n}\n"}], {"t": RETURN_ONE}, mode="isolated")
     assert isinstance(raised.value, sigil_eval.SandboxError)
+
+
+def test_a_scratch_dir_the_jail_cannot_see_stops_the_run_before_any_sample(tmp_path: Path) -> None:
+    """firejail gives the jail a /dev of its own: a scratch dir under /dev/shm is not there, and every compile
+    would fail with "couldn't read `src.rs`" — scored as the samples' compile errors, had the start-up check
+    not compiled something in the scratch dir first."""
+    if not Path("/dev/shm").is_dir() or not os.access("/dev/shm", os.W_OK):
+        pytest.skip("no writable /dev/shm")
+    samples = write_jsonl(tmp_path / "s.jsonl", [{"task_id": "test_rust/0", "completion": "    1\n}\n"}])
+    problems = write_jsonl(tmp_path / "p.jsonl", [RETURN_ONE])
+    out = tmp_path / "results.jsonl"
+    exe = Path(sys.executable).with_name("sigil-eval")
+    run = subprocess.run(
+        [str(exe), str(samples), "--problems", str(problems), "--out", str(out), "--no-reuse"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": "/dev/shm"},
+        check=False,
+    )
+    assert run.returncode == 3, run.stderr
+    assert "cannot compile in the scratch dir /dev/shm/" in run.stderr and "couldn't read" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and not out.exists()

@@ -75,14 +75,21 @@ async def _check_sandbox(ctx: JobContext) -> None:
     probe = ctx.scratch_root / "probe"
     probe.mkdir(mode=0o755)
     limits = Limits(cpu_seconds=10, address_space=ctx.options.compile_memory, file_size=PROBE_FILE_SIZE)
+    # a real compile: the jail must read the scratch dir and write to it, or every sample would fail to
+    # compile ("couldn't read `src.rs`") and be scored a compile error
+    (probe / "probe.rs").write_text("pub fn probe() {}\n")
+    compile_probe = [str(ctx.toolchain.rustc), "--crate-type=lib", "--emit=metadata", "probe.rs", "-o", "probe.rmeta"]
     outcome = await run_limited(
-        ctx.sandbox.compile_argv([str(ctx.toolchain.rustc), "-V"], probe, limits),
+        ctx.sandbox.compile_argv(compile_probe, probe, limits),
         cwd=probe,
         env=ctx.sandbox.environment(probe),
         wall_timeout=30,
     )
-    if outcome.returncode != 0 or not outcome.stdout.startswith(b"rustc"):
-        raise SandboxError(f"sandbox ({ctx.sandbox.kind}) cannot run rustc: {_last_line(outcome.stderr)}")
+    if outcome.returncode != 0 or not (probe / "probe.rmeta").is_file():
+        raise SandboxError(
+            f"sandbox ({ctx.sandbox.kind}) cannot compile in the scratch dir {ctx.scratch_root}: "
+            f"{_first_error(outcome.stderr)} (a TMPDIR the jail hides, such as /dev/shm?)"
+        )
     # and a test binary's way in: its jail and its own uid (a failure there would look like the sample's)
     outcome = await run_limited(
         ctx.sandbox.run_argv(["/bin/true"], probe, limits, slot=0),
@@ -95,6 +102,11 @@ async def _check_sandbox(ctx: JobContext) -> None:
             f"sandbox ({ctx.sandbox.kind}) cannot start a test binary under its own uid: {_last_line(outcome.stderr)}"
         )
     shutil.rmtree(probe, ignore_errors=True)
+
+
+def _first_error(stderr: bytes) -> str:
+    lines = stderr.decode(errors="replace").strip().splitlines()
+    return next((line for line in lines if line.startswith("error")), lines[-1] if lines else "no output")
 
 
 def _last_line(stderr: bytes) -> str:
