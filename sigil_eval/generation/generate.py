@@ -11,7 +11,6 @@ from pathlib import Path
 import anyio
 from anyio.streams.memory import MemoryObjectSendStream
 
-from sigil_eval.generation.client import GenerationClient
 from sigil_eval.generation.samples_file import SamplesFile
 from sigil_eval.generation.settings import GenerationSettings
 from sigil_eval.records import GeneratedSample, Problem
@@ -48,6 +47,8 @@ class Generation:
         self.stats.requested = sum(len(ids) for _, ids in self.missing)
 
     async def samples(self) -> AsyncIterator[GeneratedSample]:
+        from sigil_eval.generation.client import GenerationClient  # openai takes ~0.5 s to import: judging needs none
+
         client = GenerationClient(self.settings)
         units_send, units = anyio.create_memory_object_stream[tuple[Problem, list[int]]](max_buffer_size=math.inf)
         out_send, out = anyio.create_memory_object_stream[GeneratedSample](max_buffer_size=self.settings.concurrency)
