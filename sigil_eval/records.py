@@ -146,7 +146,7 @@ class RunStats(msgspec.Struct, kw_only=True):
     """How a run's verdicts came about: counted by the evaluator as it goes, printed by the report."""
 
     routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)  # batched mode: why samples ran alone
-    syntax_batched: int = 0  # batched mode: samples that did not parse, judged in batches of their own
+    syntax_batched: int = 0  # batched mode: samples whose brackets do not close, judged in batches of their own
     reused_verdicts: int = 0  # verdicts served by the verdict store, judged in earlier runs
     deduplicated: int = 0  # samples whose program another sample of this run already had
     verified: int = 0  # batched mode, --verify-fraction: samples re-judged alone

@@ -11,7 +11,7 @@ import pytest
 
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.inputs.problemsets import load_problem_set
-from sigil_eval.program.rust_lexer import code_mask
+from sigil_eval.program.rust_lexer import code_mask, delimiters_unbalanced
 
 from .helpers import SHARED_DATA
 from .reference.rust_lexer import reference_code_mask
@@ -60,3 +60,21 @@ def test_the_fast_mask_equals_the_reference_on_random_splices() -> None:
         a, b = sorted(rng.randrange(len(text) + 1) for _ in range(2))
         spliced = text[a:] + rng.choice(FRAGMENTS) + text[:b]
         assert code_mask(spliced) == reference_code_mask(spliced), spliced[:200]
+
+
+@pytest.mark.parametrize(
+    ("code", "unbalanced"),
+    [
+        ("fn f() { (1, [2]) }", False),
+        ("fn f() { let s = \"}\"; let c = '{'; /* ) */ }", False),
+        ("fn f<'a>(x: &'a str) -> &'a str { x } // }", False),
+        ('fn f() { let r = r#"{"#; }', False),
+        ("fn f() { if x {", True),
+        ("fn f() { (] }", True),
+        ("fn f() { } }", True),
+        ('fn f() { let s = "open }', True),  # an unterminated string swallows the closing brace
+        ("fn f() { /* open }", True),
+    ],
+)
+def test_delimiters_unbalanced(code: str, unbalanced: bool) -> None:
+    assert delimiters_unbalanced(code_mask(code)) is unbalanced

@@ -102,10 +102,10 @@ def _problem_of(item: BatchItem) -> str:
 
 
 class Scheduler:
-    """Routed samples in, verdicts out. Batch members are grouped into batches (by edition, and unparsable ones
-    apart), samples routed alone become isolated jobs; at most `executor.capacity` jobs are in flight. What a
-    batch hands back unjudged is re-queued alone; with `verify_fraction`, a share of batched verdicts is
-    re-judged alone and the isolated verdict wins any difference."""
+    """Routed samples in, verdicts out. Batch members are grouped into batches (by edition, and those whose
+    brackets do not close apart), samples routed alone become isolated jobs; at most `executor.capacity` jobs are
+    in flight. What a batch hands back unjudged is re-queued alone; with `verify_fraction`, a share of batched
+    verdicts is re-judged alone and the isolated verdict wins any difference."""
 
     def __init__(self, executor: Executor, options: EvalOptions, stats: RunStats, stalls: StallWatch) -> None:
         self._executor = executor

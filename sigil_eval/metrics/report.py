@@ -143,7 +143,7 @@ def format_summary(report: Report) -> str:
         reasons = ", ".join(f"{k} {v}" for k, v in report.routed_isolated.items())
         lines.append(
             f"  batched: {alone} samples judged alone ({reasons or 'none'}); "
-            f"{report.syntax_batched} unparsable samples batched apart"
+            f"{report.syntax_batched} with unclosed brackets batched apart"
         )
     if report.shared_tests:
         lines.append(f"  shared tests: {report.shared_tests} samples judged with their problem's tests compiled once")

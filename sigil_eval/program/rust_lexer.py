@@ -107,6 +107,24 @@ def brace_depth(code: str) -> tuple[int, int | None]:
     return depth, None
 
 
+_NOT_A_DELIMITER = re.compile(r"[^()\[\]{}]+")
+_OPENING_OF = {")": "(", "]": "[", "}": "{"}
+
+
+def delimiters_unbalanced(code: str) -> bool:
+    """Whether the brackets of masked code fail to nest: one left open, one closing nothing or the wrong kind.
+    That is where rustc's lexer stops the whole crate ("this file contains an unclosed delimiter") — in a batch
+    after that one module, where any other syntax error is reported beside every module's errors. An
+    unterminated comment or string blanks the rest of the mask, so it shows here as an unclosed bracket."""
+    stack: list[str] = []
+    for c in _NOT_A_DELIMITER.sub("", code):
+        if c in "([{":
+            stack.append(c)
+        elif not stack or stack.pop() != _OPENING_OF[c]:
+            return True
+    return bool(stack)
+
+
 def matching_brace(code: str, open_at: int) -> int | None:
     """Offset of the bracket closing the `{`, `(` or `[` at `open_at` in masked code, or None when it never closes."""
     opening = code[open_at]

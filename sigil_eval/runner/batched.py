@@ -17,6 +17,8 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import structlog
+
 from sigil_eval.cargo_cache import WarmCache
 from sigil_eval.cargo_cache.warm import HARNESS_CRATES, SAMPLE_CRATES
 from sigil_eval.errors import SandboxError, ToolchainError
@@ -56,6 +58,8 @@ from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
 from sigil_eval.runner.verdict import judge_child, judge_values
 
+log = structlog.get_logger("sigil_eval")
+
 ROOT_NAME = "main.rs"
 BINARY_NAME = "prog"
 BATCH_BUDGET_BASE = 1.0  # CPU seconds
@@ -71,7 +75,7 @@ class BatchItem:
     program: Program
     module: BatchModule  # with its own tests, or shims to its problem's shared tests (`own` keeps the former)
     result: Result  # pre-filled: ids, completion, main_free
-    syntax_error: bool = False  # tree-sitter found one: batched apart, so the clean batches need no rebuild
+    syntax_error: bool = False  # brackets that do not close stop rustc: batched apart (see `route`)
     compile_ms: float = 0.0
     own: BatchModule | None = None  # its own-tests module, while `module` runs the shared tests
 
@@ -274,6 +278,16 @@ async def _judge_group(
         for item in group:
             item.compile_ms += process.wall_ms / len(group)
         timed_out = process.timed_out
+        log.debug(
+            "batch compiled",
+            slot=slot,
+            members=len(group),
+            shared=sum(item.module.shared is not None for item in group),
+            wall_ms=round(process.wall_ms),
+            returncode=process.returncode,
+            errors=len(diagnostics.errors),
+            timed_out=timed_out,
+        )
         if process.returncode == 0 and not timed_out and (job_dir / BINARY_NAME).is_file():
             await _run_harness(group, job_dir, ctx, slot, diagnostics if with_clippy else None, outcome)
             return

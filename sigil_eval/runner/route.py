@@ -1,20 +1,17 @@
 """Where a sample is judged: `route` is the one place that decides. A sample goes to the isolated path when
 isolated mode is asked for, when it uses a construct whose meaning changes inside a module of a bigger crate, or
-when its tests are of a shape the batch harness cannot drive; one that does not parse joins a batch of its kind."""
+when its tests are of a shape the batch harness cannot drive; one whose brackets do not close (a truncated answer)
+joins a batch of its kind."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
-
-import tree_sitter_rust
-from tree_sitter import Language, Parser
 
 from sigil_eval.options import Mode
 from sigil_eval.program.assemble import Program
-from sigil_eval.program.rust_lexer import code_mask
+from sigil_eval.program.rust_lexer import code_mask, delimiters_unbalanced
 from sigil_eval.records import Problem
 from sigil_eval.runner.batch_source import BatchModule, batch_module
 
@@ -56,20 +53,13 @@ _PATTERNS = {
 }
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Parser:
-    return Parser(Language(tree_sitter_rust.language()))
-
-
-def has_syntax_error(source: str) -> bool:
-    return bool(_parser().parse(source.encode()).root_node.has_error)
-
-
-def isolation_reason(problem: Problem, program: Program) -> str | None:
-    """Why this sample must be compiled alone, or None when it may join a batch. (A syntax error is no
-    reason: with one file per sample rustc reports every file's parse errors against that file, so such
-    samples are batched apart, see `has_syntax_error`, and cost one parse instead of a compile each.)"""
-    masked = code_mask(program.source)  # Rust's whitespace as Python's: `crate\u200e::` is a path
+def isolation_reason(problem: Problem, program: Program, masked: str | None = None) -> str | None:
+    """Why this sample must be compiled alone, or None when it may join a batch (`masked`: the program's
+    `code_mask`, when the caller has it). A syntax error is no reason: with one file per sample rustc reports
+    every file's parse errors against that file; those that stop rustc at the file (`delimiters_unbalanced`)
+    are batched apart, so they do not cost the clean batches a rebuild each."""
+    if masked is None:
+        masked = code_mask(program.source)  # Rust's whitespace as Python's: `crate\u200e::` is a path
     program_patterns, completion_patterns = _PATTERNS[masked.isascii()]
     for label, pattern in program_patterns:
         if pattern.search(masked):
@@ -88,7 +78,7 @@ class Route:
     """A batch member (`module` set) or a sample judged alone (`alone`: why, empty in isolated mode)."""
 
     module: BatchModule | None = None
-    syntax_error: bool = False  # a batch member tree-sitter cannot parse: it joins a batch of its kind
+    syntax_error: bool = False  # a batch member whose brackets do not close: it joins a batch of its kind
     alone: str = ""
 
 
@@ -98,9 +88,10 @@ ISOLATED_MODE = Route()
 def route(problem: Problem, program: Program, mode: Mode) -> Route:
     if mode == "isolated":
         return ISOLATED_MODE
-    if reason := isolation_reason(problem, program):
+    masked = code_mask(program.source)
+    if reason := isolation_reason(problem, program, masked):
         return Route(alone=reason)
     module = batch_module(program, problem.test_style, f"sigil_{secrets.token_hex(8)}")
     if module is None:
         return Route(alone="tests the harness cannot drive")
-    return Route(module=module, syntax_error=has_syntax_error(program.source))
+    return Route(module=module, syntax_error=delimiters_unbalanced(masked))
