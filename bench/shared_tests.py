@@ -83,12 +83,15 @@ def judge(samples: Path, out: Path, *flags: str, checkout: Path | None = None) -
     argv = [*command, str(samples), "--out", str(out), "--workers", "2", "--timeout", "5", "--no-reuse", "--fresh"]
     argv += ["--json", *flags]
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    stdout = process.stdout.read() if process.stdout else b""
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(argv)} failed")
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=stderr)
+        stdout = process.stdout.read() if process.stdout else b""
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            stderr.seek(0)
+            last = (stderr.read().decode(errors="replace").strip().splitlines() or ["no output"])[-1]
+            raise SystemExit(f"{' '.join(argv)} failed: {last}")
     report = json.loads(stdout.decode().splitlines()[-1])
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "report": report}
 
@@ -145,7 +148,10 @@ def main() -> None:
     parser.add_argument("--skip-isolated", action="store_true")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--baseline", type=Path, help="a git checkout of sigil-eval to run too, as it was (e.g. before shared tests)"
+        "--baseline",
+        type=Path,
+        help="a git checkout of sigil-eval to run too, as it was (e.g. before shared tests), with this environment's "
+        "packages: one older than fb67199 needs tree-sitter and tree-sitter-rust installed",
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
