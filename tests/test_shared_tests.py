@@ -115,6 +115,8 @@ def test_which_problems_share_their_tests() -> None:
         ("fn add(a: i64, b: i64) -> i64 { a + b }\nfn check() {}\n", False),  # a name the tests use
         ("    a + b\n}\nfn check() {}\n", False),  # after a body, at the top level too
         ("fn add(a: i64, b: i64) -> i64 { a + b }\nconst assert: i32 = 1;\n", True),  # their assert! is std's
+        # after line breaks only Python sees (rustc counts lines by \n): the trait is still the completion's
+        ("fn add(a: i64, b: i64) -> i64 { a + b }\x0c\x0c\u2028\ntrait Twice { fn twice(&self) -> i64; }\n", False),
     ],
 )
 def test_which_samples_may_run_the_shared_tests(completion: str, shared: bool) -> None:
