@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-_RAW_STRING = re.compile(r'b?r(#*)"')
+_RAW_STRING = re.compile(r'[bc]?r(#*)"')  # raw, raw byte and raw C strings (`cr#"…"#`, Rust 1.77)
 # where a comment or literal may begin: `//`, `/*`, a quote, or a raw or byte literal's prefix not ending a name
-_MAY_OPEN = re.compile(r"""/[/*]|["']|(?<!\w)(?:b?r[#"]|b["'])""")
+_MAY_OPEN = re.compile(r"""/[/*]|["']|(?<!\w)(?:[bc]?r[#"]|b["'])""")
 _COMMENT_MARK = re.compile(r"/\*|\*/")
 _CHAR_LITERAL = re.compile(r"b?'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,6}\}|.)|[^\\'\n])'", re.DOTALL)
 # whitespace to rustc (Pattern_White_Space) that Python's `\s` does not match: left in a mask, `crate\u200e::`
@@ -60,7 +60,7 @@ def code_mask(source: str) -> str:
                 j = nested.end()
             blank(i, j)
             i = j
-        elif c in "rb" and (m := _RAW_STRING.match(source, i)) and not _ident_before(source, i):
+        elif c in "rbc" and (m := _RAW_STRING.match(source, i)) and not _ident_before(source, i):
             closing = '"' + m.group(1)
             end = source.find(closing, m.end())
             end = n if end < 0 else end + len(closing)

@@ -1,7 +1,8 @@
-"""Whitespace that rustc takes and Python's `\\s` does not (U+200E, U+200F), or that Python's `splitlines` breaks at
-and rustc does not (U+2028, U+0085, form feed): neither may hide a construct from routing. Written with such a
-character, `include_str\\u200e!("src.rs")` is a file inclusion to rustc; had routing missed it, the sample would
-be batched, where `src.rs` is not its file, and judged differently than alone."""
+"""Text the mask must read as rustc does, or a construct hides from routing. Whitespace that rustc takes and
+Python's `\\s` does not (U+200E, U+200F); line breaks Python's `splitlines` sees and rustc does not (U+2028,
+U+0085, form feed); a raw C string (`cr#"…"#`). Written with a direction mark, `include_str\\u200e!("src.rs")` is a
+file inclusion to rustc; had routing missed it, the sample would be batched, where `src.rs` is not its file, and
+judged differently than alone."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ HIDDEN = {
     # the completion's last line, after line breaks only Python sees
     "unsafe_after_u2028": ("    let x = 1;\u2028\u2028\u2028\n    unsafe { x }\n}\n", "unsafe code"),
     "super_after_form_feed": ("    let x = 1;\x0c\x0c\x0c\n    super::return_one_again(x)\n}\n", "super path"),
+    # a raw C string read as `cr#` and a string: the byte string `b"…"` it seemed to open swallowed the `unsafe`
+    "unsafe_after_raw_c_string": (
+        '    let _s = cr#"a"b"#;\n    unsafe { 1 }\n}\nconst T: &str = "x";\n',
+        "unsafe code",
+    ),
 }
 
 
