@@ -100,9 +100,14 @@ def _public(use_item: str) -> str:
     return "pub " + re.sub(r"^\s*pub(?:\s*\([^)]*\))?\s+", "", use_item.strip())
 
 
+@lru_cache(maxsize=4096)
+def _open_braces(code_prefix: str) -> int:
+    """Braces the prompt's code leaves open: the same for every sample of a problem, so worked out once."""
+    return brace_depth(code_mask(code_prefix))[0]
+
+
 def assemble(problem: Problem, raw_completion: str, *, prelude: bool = True) -> Program:
-    open_braces, _ = brace_depth(code_mask(problem.code_prefix))
-    cleaned = clean_completion(raw_completion, problem.entry_point, open_braces)
+    cleaned = clean_completion(raw_completion, problem.entry_point, _open_braces(problem.code_prefix))
     tests = compiled_tests(problem)
     head = _prelude(problem.prelude, tests) if prelude else ""
     prefix = problem.code_prefix
@@ -148,6 +153,7 @@ def _normalised(item: str) -> str:
     return " ".join(" ".join(lines).split())
 
 
+@lru_cache(maxsize=4096)
 def _without_signature(prefix: str, entry_point: str) -> str:
     """Drop the prompt's open signature — with its qualifiers, attributes and doc comment — and everything after
     it, when the completion brings the function."""
