@@ -19,6 +19,7 @@ from sigil_eval.records import AGREED_FIELDS
 from sigil_eval.runner.batch_source import batch_module, shared_batch_module
 
 from .helpers import SHARED, judge, problem, requires_firejail
+from .helpers import shared as shared_data
 
 ADD = problem(
     "T/add", "fn add(a: i64, b: i64) -> i64", "        assert_eq!(add(2, 3), 5);\n        assert!(add(-1, 1) == 0);"
@@ -287,3 +288,45 @@ def test_the_shared_tests_of_the_built_in_set_give_the_isolated_verdicts() -> No
     shared = sum(r.judged_by == SHARED for r in results.values())
     assert shared >= 0.8 * len(samples)  # all but a `Value` problem or two
     assert all(r.passed for name, r in results.items() if name.endswith((":reference", ":commented", ":full")))
+
+
+# MultiPL-E's MBPP-rs: `fn main` tests (`let candidate = f; assert_eq!(candidate(…), …);`), no reference solutions
+MBPP_CORRECT = {
+    "mbpp_234_volume_cube": "    l * l * l\n}\n",
+    "mbpp_89_closest_num": "    N - 1\n}\n",
+    "mbpp_77_is_Diff": "    n % 11 == 0\n}\n",
+    "mbpp_420_cube_Sum": "    (1..=n).map(|i| 8 * i * i * i).sum()\n}\n",
+}
+
+
+@requires_firejail
+def test_fn_main_tests_are_shared_and_give_the_isolated_verdicts() -> None:
+    """Every twelfth MBPP-rs problem and the four above, each with answers that pass, panic, exit early with 0
+    (the tests' main never finishes), fail an assertion, do not compile, or bring the whole function: shared
+    where they may be, verdicts as alone, and a failing assertion's line as alone."""
+    problems = load_problem_set(shared_data("multipl-e-rust/mbpp-rs.jsonl.gz"))
+    chosen = sorted({*list(problems.problems)[::12], *MBPP_CORRECT})
+    samples = []
+    for task in chosen:
+        signature = problems.problems[task].code_prefix.strip().splitlines()[-1]
+        answers = {
+            "todo": "    todo!()\n}\n",
+            "exit": "    std::process::exit(0)\n}\n",
+            "default": "    Default::default()\n}\n",
+            "type_error": '    let _x: u8 = "no";\n    unreachable!()\n}\n',
+            "full": f"```rust\n{signature}\n    todo!()\n}}\n```\n",
+        }
+        if task in MBPP_CORRECT:
+            answers |= {"correct": MBPP_CORRECT[task], "correct_full": f"{signature}\n{MBPP_CORRECT[task]}"}
+        samples += [{"task_id": task, "completion": c, "completion_id": f"{task}:{k}"} for k, c in answers.items()]
+    batched = judge(samples, problems, mode="batched", workers=2, clippy="advisory", timeout=5)
+    isolated = judge(samples, problems, mode="isolated", workers=2, clippy="advisory", timeout=5)
+    for b, i in zip(batched, isolated, strict=True):
+        assert [getattr(b, f) for f in AGREED_FIELDS] == [getattr(i, f) for f in AGREED_FIELDS], b.completion_id
+        if b.error_type == "assertion_failure":
+            assert re.findall(r"src\.rs:\d+:", b.stderr) == re.findall(r"src\.rs:\d+:", i.stderr), b.completion_id
+    results = {str(r.completion_id): r for r in batched}
+    assert all(results[f"{task}:correct"].passed for task in MBPP_CORRECT)
+    assert results["mbpp_234_volume_cube:exit"].error_type == "early_exit"
+    shared = [r for r in batched if r.judged_by == SHARED]
+    assert len(shared) >= 0.6 * len(samples) and any(r.passed for r in shared)

@@ -7,10 +7,14 @@ point's name, so the tests' calls reach it unchanged. Each sample's module keeps
 is and gets, in place of its tests, a shim per test that passes its own entry point (resolved through
 `use super::*`, as its own tests would resolve it).
 
+`fn main` tests (MultiPL-E's) are shared the same way when they are nothing but that main: it becomes
+`pub(crate) fn __sigil_tests(entry: …)`, and the sample's module gets one shim of that name.
+
 Only what is provably the same is shared (`SharedTests`, `shares`):
-- the problem: `#[cfg(test)]` tests; an entry point whose prompt signature is a plain function type (no generics
-  but lifetimes, no `impl`, `where`, `self`, `async`, `unsafe`, `extern`, no type the prompt defines — its copy
-  in the shared module would be another type); the entry point named only inside `#[test]` functions;
+- the problem: `#[cfg(test)]` tests, or `fn main` tests that are only the main; an entry point whose prompt
+  signature is a plain function type (no generics but lifetimes, no `impl`, `where`, `self`, `async`, `unsafe`,
+  `extern`, no type the prompt defines — its copy in the shared module would be another type); the entry point
+  named only inside the test functions;
 - the sample: its completion defines or imports at top level no name the tests mention (but a full function's
   entry point, with the prompt's signature token for token), no trait, module or macro, and imports nothing but
   std types, std modules and std functions: nothing that could put a trait method in the tests' scope, shadow a
@@ -25,7 +29,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from sigil_eval.program.assemble import Program, prelude_for, prompt_without_entry
+from sigil_eval.program.assemble import TESTS_MAIN, Program, prelude_for, prompt_without_entry
 from sigil_eval.program.oracle import ORACLE_MODULE, compiled_tests, place
 from sigil_eval.program.rust_items import fn_heads, top_level_items
 from sigil_eval.program.rust_lexer import brace_depth, code_mask, matching_brace, split_top_level
@@ -34,6 +38,7 @@ from sigil_eval.records import Problem
 
 _IDENTIFIER = re.compile(r"(?<!:)\b[A-Za-z_]\w*\b")  # a name, not a path's later segment
 _ANY_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
+_MAIN_DEF = re.compile(r"\bfn\s+main\s*\(\s*\)")
 _TEST_FN = re.compile(r"#\s*\[\s*test\s*\]\s*(?:pub(?:\s*\([^)]*\))?\s+)?fn\s+(\w+)\s*\(\s*\)")
 _QUALIFIER = re.compile(r"\b(?:async|unsafe|extern|const|impl|dyn|where|self|Self)\b")
 _LIFETIME = re.compile(r"'[A-Za-z_]\w*")
@@ -183,6 +188,27 @@ def _parameterised_tests(tests: str, parameters: tuple[tuple[str, str], ...]) ->
     return tests, tuple(paths)
 
 
+def _parameterised_main(tests: str, parameters: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]] | None:
+    """`fn main` tests that are nothing but their `fn main() { … }`, with it made
+    `pub(crate) fn __sigil_tests(name: pointer, …)` (on the same line); None for anything else. Anything beside
+    the main would be a top-level item of the sample's own program, which its code could name."""
+    mask = code_mask(tests)
+    mains = list(_MAIN_DEF.finditer(mask))
+    if len(mains) != 1 or mask[: mains[0].start()].strip():
+        return None
+    found = mains[0]
+    body = mask.find("{", found.end())
+    close = matching_brace(mask, body) if body != -1 and not mask[found.end() : body].strip() else None
+    if close is None or mask[close + 1 :].strip():
+        return None
+    for name, _ in parameters:  # each named only bare, and only inside the main: the parameter it means
+        for mention in re.finditer(rf"(::\s*)?\b{re.escape(name)}\b", mask):
+            if mention.group(1) or not body < mention.start() < close:
+                return None
+    taken = ", ".join(f"{name}: {pointer}" for name, pointer in parameters)
+    return f"{tests[: found.start()]}pub(crate) fn {TESTS_MAIN}({taken}){tests[found.end() :]}", (TESTS_MAIN,)
+
+
 def _modules_around(mask: str, offset: int) -> list[str] | None:
     """The names of the modules enclosing `offset`, outermost first; None when a non-module block encloses it."""
     stack: list[str | None] = []
@@ -217,7 +243,7 @@ def shared_tests(problem: Problem, prelude: bool = True) -> SharedTests | None:
 
 
 def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
-    if problem.test_style != "cfg_test" or not problem.entry_point:
+    if not problem.entry_point:
         return None
     head = _entry_head(problem.code_prefix, problem.entry_point)
     if head is None:
@@ -240,7 +266,10 @@ def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
         if pointer is None:
             return None
         parameters.append((name, pointer))
-    parameterised = _parameterised_tests(tests, tuple(parameters))
+    if problem.test_style == "main":
+        parameterised = _parameterised_main(tests, tuple(parameters))
+    else:
+        parameterised = _parameterised_tests(tests, tuple(parameters))
     if parameterised is None:
         return None
     body, paths = parameterised

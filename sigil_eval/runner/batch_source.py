@@ -108,7 +108,13 @@ WRAPPER_HEAD_LINES = 3
 def shared_batch_module(program: Program, own: BatchModule, shared: SharedTests) -> BatchModule:
     """The sample's module when it runs its problem's shared tests: its program up to the tests as is, then, in
     place of the tests, the same module paths holding one shim per test, which passes the sample's entry point
-    (named as its own tests would name it, through `use super::*`) to the shared test."""
+    (named as its own tests would name it, through `use super::*`) to the shared test; for `fn main` tests, one
+    shim in place of the renamed main."""
+    shim_line = program.source[: program.test_start].count("\n") + 1
+    passed = ", ".join(parameter for parameter, _ in shared.parameters)
+    if own.main_style:
+        shim = f"pub(crate) fn {TESTS_MAIN}() {{ crate::{shared.module_name}::{TESTS_MAIN}({passed}) }}\n"
+        return BatchModule(program.with_tests(shim).source, (TESTS_MAIN,), True, own.oracle, "", shared, shim_line)
     lines = [f"pub(crate) mod {own.wrapper} {{", _GLOB.rstrip("\n")]
     opened: list[str] = []
     for path in sorted(shared.tests):
@@ -119,11 +125,9 @@ def shared_batch_module(program: Program, own: BatchModule, shared: SharedTests)
         for module in modules[len(opened) :]:
             lines += [f"pub(crate) mod {module} {{", _GLOB.rstrip("\n")]
             opened.append(module)
-        passed = ", ".join(parameter for parameter, _ in shared.parameters)
         lines.append(f"pub(crate) fn {name}() {{ crate::{shared.module_name}::{path}({passed}) }}")
     lines += ["}"] * (len(opened) + 1)
     source = program.with_tests("\n".join(lines) + "\n").source
-    shim_line = program.source[: program.test_start].count("\n") + 1
     paths = tuple(f"{own.wrapper}::{path}" for path in shared.tests)
     return BatchModule(source, paths, False, own.oracle, own.wrapper, shared, shim_line)
 

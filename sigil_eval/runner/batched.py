@@ -114,7 +114,7 @@ def share_tests(items: list[BatchItem], prelude: bool) -> None:
     """Give the members that may share their problem's tests (at least MIN_SHARING of a problem) shim modules."""
     candidates: dict[str, list[tuple[BatchItem, SharedTests]]] = {}
     for item in items:
-        if item.syntax_error or item.own is not None or not item.module.wrapper:
+        if item.syntax_error or item.own is not None or not (item.module.wrapper or item.module.main_style):
             continue
         shared = shared_tests(item.problem, prelude)
         if shared is None or shared.module_name in _unshareable or not shares(shared, item.program):
@@ -383,7 +383,7 @@ async def _run_harness(
             judged.test = judge_values(item.problem, record.values_data, record.values_bytes)
         if not judged.test.passed:
             output = record.output_text
-            tests_line = item.module.shim_line + WRAPPER_HEAD_LINES
+            tests_line = item.module.shim_line + (0 if item.module.main_style else WRAPPER_HEAD_LINES)
             judged.run_output = output if shared is None else _as_own_lines(output, shared, tests_line)
         outcome.judged.append((item, judged))
 
