@@ -1,6 +1,8 @@
 """Rust-side batching: many samples in one crate, compiled once, tested by one forking harness.
 
 share   ─ ≥ 2 samples of a problem that may share its tests (`program.shared_tests`) ─▶ its tests compiled once
+unclosed ─ a batch of samples whose brackets do not close (rustc stops at the first such file) ─▶ each compiled
+        as a crate of its own, all in one jail: its errors are its verdict; one that compiles joins the rest
 compile ─ error in a shared tests module or in a sample's shims ─▶ those samples take their own tests; rebuild
         ─ errors attributed by primary-span file ─▶ those samples are compile errors; rebuild the rest
         ─ error in the generated root ─▶ that sample goes isolated
@@ -36,9 +38,9 @@ from sigil_eval.runner.batch_source import (
     shared_batch_module,
 )
 from sigil_eval.runner.code_size import BATCH_OWNER, own_code_sizes
-from sigil_eval.runner.compile import run_compiler
+from sigil_eval.runner.compile import compiler_argv, run_compiler
 from sigil_eval.runner.context import JobContext
-from sigil_eval.runner.diagnostics import Diagnostics, lint_names
+from sigil_eval.runner.diagnostics import Diagnostics, lint_names, parse_diagnostics
 from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, HarnessSettings, parse_records
 from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.limits import (
@@ -273,6 +275,8 @@ async def _judge_group(
 ) -> None:
     clippy = ctx.options.clippy != "off" and ctx.clippy_driver is not None
     edition = group[0].problem.edition
+    if len(group) > 1 and all(item.syntax_error for item in group):
+        group = await _compile_each_alone(group, job_dir, ctx, clippy, outcome)
     while group:
         process, diagnostics, with_clippy = await _compile(job_dir, group, edition, ctx, clippy)
         for item in group:
@@ -321,6 +325,61 @@ async def _judge_group(
             else:
                 keep.append(item)
         group = keep
+
+
+# runs the compiler (its argv: the positional parameters) in every member dir, in turn, keeping its exit status
+_EACH_ALONE = 'for d in m*/; do (cd "$d" && "$@" 2>stderr; echo "$?" >status); done'
+
+
+async def _compile_each_alone(
+    group: list[BatchItem], job_dir: Path, ctx: JobContext, clippy: bool, outcome: BatchOutcome
+) -> list[BatchItem]:
+    """Members whose brackets do not close stop rustc at their file, so a batch of them would take a compile
+    per member anyway. Each is compiled as a one-member batch crate — the crate the batch loop ends with for it —
+    all in one jail (one sandbox start instead of one per member); a member's errors are its verdict, as in
+    the loop. What is not judged so (it compiled after all, or gave nothing attributable) is returned for the
+    loop."""
+    for position, item in enumerate(group):
+        member_dir = job_dir / f"m{position}"
+        member_dir.mkdir(mode=0o755)
+        write_batch_crate(member_dir, [item])
+    argv, with_clippy = compiler_argv(ctx, clippy)
+    budget = batch_compile_budget(ctx.options.compile_budget, 1)
+    limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory * 2, file_size=BATCH_COMPILE_FILE_SIZE)
+    command = ["/bin/sh", "-c", _EACH_ALONE, "sh", *argv, *batch_compiler_args(group[0].problem.edition, ctx.cache)]
+    process = await run_limited(
+        ctx.sandbox.compile_argv(command, job_dir, limits),
+        cwd=job_dir,
+        env=ctx.sandbox.environment(job_dir),
+        wall_timeout=wall_backstop(budget) * len(group),
+        output_cap=BATCH_COMPILE_OUTPUT_CAP,
+        signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
+    )
+    rest: list[BatchItem] = []
+    for position, item in enumerate(group):
+        item.compile_ms += process.wall_ms / len(group)
+        member_dir = job_dir / f"m{position}"
+        status = (member_dir / "status").read_text().strip() if (member_dir / "status").is_file() else ""
+        stderr = (member_dir / "stderr").read_bytes()[:BATCH_COMPILE_OUTPUT_CAP] if status else b""
+        diagnostics = parse_diagnostics(stderr)
+        if status not in ("", "0") and (failure := diagnostics.environmental_failure()):
+            raise ToolchainError(failure)
+        per_member, isolate = _attribute(diagnostics, [item]) if status not in ("", "0") else ({}, set())
+        if isolate:
+            outcome.isolate.append((item, "compile error the batch cannot attribute"))
+        elif per_member:
+            judged = SampleOutcome(
+                judged_by=_judge(item),
+                compile_ms=item.compile_ms,
+                compile_errors=per_member[0],
+                clippy_clean=False if with_clippy else None,
+            )
+            outcome.judged.append((item, judged))
+        else:
+            rest.append(item)
+    judged = len(group) - len(rest)
+    log.debug("unclosed members compiled alone", members=len(group), judged=judged, wall_ms=round(process.wall_ms))
+    return rest
 
 
 async def _run_harness(

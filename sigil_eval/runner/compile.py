@@ -58,11 +58,7 @@ async def run_compiler(
 ) -> tuple[ProcessOutcome, Diagnostics, bool]:
     """Run rustc (or clippy-driver, when `clippy` and installed) in the sandbox under a CPU budget.
     Returns the process outcome, its diagnostics and whether clippy was the compiler."""
-    compiler = ctx.clippy_driver if clippy and ctx.clippy_driver else ctx.toolchain.rustc
-    argv = [str(compiler)]
-    if compiler != ctx.toolchain.rustc:
-        # correctness lints are deny-by-default; as warnings they cannot turn a good build into a failure
-        argv += ["-W", "clippy::correctness"]
+    argv, with_clippy = compiler_argv(ctx, clippy)
     limits = Limits(cpu_seconds=budget, address_space=address_space, file_size=file_size)
     outcome = await run_limited(
         ctx.sandbox.compile_argv([*argv, *args], job_dir, limits),
@@ -72,7 +68,16 @@ async def run_compiler(
         output_cap=output_cap,
         signal_in_exit_code=ctx.sandbox.reports_signal_as_exit_code,
     )
-    return outcome, parse_diagnostics(outcome.stderr), compiler != ctx.toolchain.rustc
+    return outcome, parse_diagnostics(outcome.stderr), with_clippy
+
+
+def compiler_argv(ctx: JobContext, clippy: bool) -> tuple[list[str], bool]:
+    """The compiler and its lint flags: clippy-driver when `clippy` and installed, else rustc; and whether it is
+    clippy."""
+    if not clippy or ctx.clippy_driver is None:
+        return [str(ctx.toolchain.rustc)], False
+    # correctness lints are deny-by-default; as warnings they cannot turn a good build into a failure
+    return [str(ctx.clippy_driver), "-W", "clippy::correctness"], True
 
 
 async def compile_program(
