@@ -377,8 +377,12 @@ async def _compile_each_alone(
             outcome.judged.append((item, judged))
         else:
             rest.append(item)
-    judged = len(group) - len(rest)
-    log.debug("unclosed members compiled alone", members=len(group), judged=judged, wall_ms=round(process.wall_ms))
+    log.debug(
+        "unclosed members compiled alone",
+        members=len(group),
+        judged=len(group) - len(rest),
+        wall_ms=round(process.wall_ms),
+    )
     return rest
 
 
