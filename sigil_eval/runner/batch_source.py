@@ -136,16 +136,16 @@ def module_name(position: int) -> str:
     return f"s{position}"
 
 
-def root_source(members: list[tuple[int, int, BatchModule]]) -> str:
-    """members: (position in the batch, sample index, module). The shared tests' modules are declared last, so
-    that a line of the root before them says which member it belongs to (`member_at_root_line`)."""
-    lines = [f"mod {module_name(pos)};" for pos, _, _ in members]
+def root_source(members: list[tuple[str, int, BatchModule]]) -> str:
+    """members: (module name, sample index, module). The shared tests' modules are declared last, so that a line
+    of the root before them says which member it belongs to (`member_at_root_line`)."""
+    lines = [f"mod {name};" for name, _, _ in members]
     lines.append(f"use {HARNESS_CRATE} as {HARNESS_MODULE};")
     lines.append(f"mod {ORACLE_MODULE};")
     lines.append("fn main() {")
     lines.append(f"    {HARNESS_MODULE}::run(&[")
-    for pos, index, module in members:
-        tests = ", ".join(f'("{path}", {module_name(pos)}::{path})' for path in module.tests)
+    for name, index, module in members:
+        tests = ", ".join(f'("{path}", {name}::{path})' for path in module.tests)
         style = "true" if module.main_style else "false"
         oracle = "true" if module.oracle else "false"
         fields = f"index: {index}, main_style: {style}, oracle: {oracle}, tests: &[{tests}]"
@@ -157,7 +157,7 @@ def root_source(members: list[tuple[int, int, BatchModule]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def member_at_root_line(line: int, members: list[tuple[int, int, BatchModule]]) -> int | None:
+def member_at_root_line(line: int, members: list[tuple[str, int, BatchModule]]) -> int | None:
     """Which member (its index in `members`) a 1-based line of `root_source` belongs to, if any."""
     count = len(members)
     if 1 <= line <= count:

@@ -78,6 +78,7 @@ class BatchItem:
     module: BatchModule  # with its own tests, or shims to its problem's shared tests (`own` keeps the former)
     result: Result  # pre-filled: ids, completion, main_free
     syntax_error: bool = False  # brackets that do not close stop rustc: batched apart (see `route`)
+    name: str = ""  # its module's name (`s12`) in the batch crate being judged: kept through the rebuilds
     compile_ms: float = 0.0
     own: BatchModule | None = None  # its own-tests module, while `module` runs the shared tests
 
@@ -139,27 +140,33 @@ def _own_tests(item: BatchItem) -> None:
         item.module, item.own = item.own, None
 
 
-def write_batch_crate(job_dir: Path, members: list[BatchItem]) -> None:
-    """The crate's files: one module per member, the shared tests modules, the generated root; the oracle is
-    copied in once per job dir (the harness is a prebuilt crate, see `cargo_cache`)."""
-    for stale in [*job_dir.glob("s*.rs"), *job_dir.glob("__sigil_shared_*.rs")]:
-        stale.unlink()
-    shared: dict[str, str] = {}
+def write_batch_crate(job_dir: Path, members: list[BatchItem], written: dict[str, str] | None = None) -> None:
+    """The crate's files: one module per member (named by its position unless it has a name), the shared tests
+    modules, the generated root; the oracle is copied in once per job dir (the harness is a prebuilt crate, see
+    `cargo_cache`). `written` (file name → text) is what an earlier build of the same job dir wrote: a rebuild
+    writes only what changed — the root, and the modules of members that took their own tests — since creating
+    files is no longer cheap on a busy ext4; files of members dropped since are left, the root declares them no
+    more."""
+    written = {} if written is None else written
+    files: dict[str, str] = {}
     for position, item in enumerate(members):
-        (job_dir / f"{module_name(position)}.rs").write_text(item.module.text)
+        item.name = item.name or module_name(position)
+        files[f"{item.name}.rs"] = item.module.text
         if item.module.shared is not None:
-            shared[item.module.shared.module_name] = item.module.shared.text
-    for name, text in shared.items():
-        (job_dir / f"{name}.rs").write_text(text)
-    (job_dir / ROOT_NAME).write_text(root_source(_listing(members)))
+            files[f"{item.module.shared.module_name}.rs"] = item.module.shared.text
+    files[ROOT_NAME] = root_source(_listing(members))
+    for name, text in files.items():
+        if written.get(name) != text:
+            (job_dir / name).write_text(text)
+            written[name] = text
     if not (job_dir / f"{ORACLE_MODULE}.rs").exists():
         shutil.copyfile(ORACLE_RS, job_dir / f"{ORACLE_MODULE}.rs")
 
 
 async def _compile(
-    job_dir: Path, members: list[BatchItem], edition: str, ctx: JobContext, clippy: bool
+    job_dir: Path, members: list[BatchItem], written: dict[str, str], edition: str, ctx: JobContext, clippy: bool
 ) -> tuple[ProcessOutcome, Diagnostics, bool]:
-    write_batch_crate(job_dir, members)
+    write_batch_crate(job_dir, members, written)
     args = batch_compiler_args(edition, ctx.cache)
     budget = batch_compile_budget(ctx.options.compile_budget, len(members))
     return await run_compiler(
@@ -199,7 +206,7 @@ def _unshared(diagnostics: Diagnostics, members: list[BatchItem]) -> set[int]:
                 member = member_at_root_line(line, listing)
                 if member is not None and members[member].own is not None:
                     back.add(member)
-            elif (position := _position(name, len(members))) is not None:
+            elif (position := _member_of(name, members)) is not None:
                 module = members[position].module
                 if module.shared is not None and line >= module.shim_line:
                     back.add(position)
@@ -210,12 +217,9 @@ def _named(item: BatchItem, module_name: str) -> bool:
     return item.module.shared is not None and item.module.shared.module_name == module_name
 
 
-def _position(file_name: str, members: int) -> int | None:
-    """The member position of a batch module's file name (`s12.rs` → 12), or None."""
-    if file_name.startswith("s") and file_name.endswith(".rs") and file_name[1:-3].isdigit():
-        position = int(file_name[1:-3])
-        return position if position < members else None
-    return None
+def _member_of(file_name: str, members: list[BatchItem]) -> int | None:
+    """The position in `members` of the member whose module file this is (`s12.rs`), or None."""
+    return next((position for position, item in enumerate(members) if f"{item.name}.rs" == file_name), None)
 
 
 def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict[int, Diagnostics], set[int]]:
@@ -231,7 +235,7 @@ def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict
                 if (member := member_at_root_line(line, listing)) is not None:
                     isolate.add(member)
                 continue
-            position = _position(name, len(members))
+            position = _member_of(name, members)
             if position is None:
                 continue
             if error.is_clippy:
@@ -243,8 +247,8 @@ def _attribute(diagnostics: Diagnostics, members: list[BatchItem]) -> tuple[dict
     return per_member, isolate
 
 
-def _listing(members: list[BatchItem]) -> list[tuple[int, int, BatchModule]]:
-    return [(position, item.index, item.module) for position, item in enumerate(members)]
+def _listing(members: list[BatchItem]) -> list[tuple[str, int, BatchModule]]:
+    return [(item.name, item.index, item.module) for item in members]
 
 
 async def run_batch(items: list[BatchItem], ctx: JobContext, slot: int) -> BatchOutcome:
@@ -275,10 +279,13 @@ async def _judge_group(
 ) -> None:
     clippy = ctx.options.clippy != "off" and ctx.clippy_driver is not None
     edition = group[0].problem.edition
+    for position, item in enumerate(group):  # a fresh job dir: names from 0
+        item.name = module_name(position)
     if len(group) > 1 and all(item.syntax_error for item in group):
         group = await _compile_each_alone(group, job_dir, ctx, clippy, outcome)
+    written: dict[str, str] = {}
     while group:
-        process, diagnostics, with_clippy = await _compile(job_dir, group, edition, ctx, clippy)
+        process, diagnostics, with_clippy = await _compile(job_dir, group, written, edition, ctx, clippy)
         for item in group:
             item.compile_ms += process.wall_ms / len(group)
         timed_out = process.timed_out
@@ -422,7 +429,7 @@ async def _run_harness(
     )
     sizes = await own_code_sizes(binary, BATCH_OWNER)
     records = parse_records(process.stdout)
-    for position, item in enumerate(group):
+    for item in group:
         record = records.get(item.index)
         if record is None:
             outcome.isolate.append((item, "no record from the batch harness"))
@@ -433,12 +440,12 @@ async def _run_harness(
         judged = SampleOutcome(
             judged_by=_judge(item),
             compile_ms=item.compile_ms,
-            binary_size_bytes=sizes.get(module_name(position), 0),
+            binary_size_bytes=sizes.get(item.name, 0),
             run_ms=float(record.wall_ms),
         )
         if clippy_diagnostics is not None:
             first, last = item.program.completion_lines
-            lints = clippy_diagnostics.clippy_lints_within(f"{module_name(position)}.rs", first, last)
+            lints = clippy_diagnostics.clippy_lints_within(f"{item.name}.rs", first, last)
             judged.clippy_clean = not lints
             judged.clippy_lints = lint_names(lints)
         judged.test = judge_child(record, item.module.main_style, budget)
