@@ -41,7 +41,7 @@ def test_batched_apart_exactly_when_rustc_stops_at_the_file(tmp_path: Path) -> N
     problems = list(load_problem_set(get_human_eval_dataset()).problems.values())
     rng = random.Random(16)
     cases: list[tuple[str, str]] = []
-    for problem in rng.sample(problems, 24):
+    for problem in rng.sample(problems, 16):
         reference = problem.canonical_solution or ""
         cases.append((problem.task_id, reference))
         cases += [(problem.task_id, reference[: rng.randrange(1, len(reference))]) for _ in range(2)]
@@ -56,4 +56,4 @@ def test_batched_apart_exactly_when_rustc_stops_at_the_file(tmp_path: Path) -> N
         assert where.syntax_error == truth, (task_id, completion)
         apart += truth
         agree += 1
-    assert agree == len(cases) and apart >= 10 and len(cases) - apart >= 20  # both kinds, in numbers
+    assert agree == len(cases) and apart >= 6 and len(cases) - apart >= 12  # both kinds, in numbers

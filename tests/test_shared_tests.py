@@ -301,11 +301,12 @@ MBPP_CORRECT = {
 
 @requires_firejail
 def test_fn_main_tests_are_shared_and_give_the_isolated_verdicts() -> None:
-    """Every twelfth MBPP-rs problem and the four above, each with answers that pass, panic, exit early with 0
-    (the tests' main never finishes), fail an assertion, do not compile, or bring the whole function: shared
-    where they may be, verdicts as alone, and a failing assertion's line as alone."""
+    """Every 36th MBPP-rs problem and the four above (all of them: `bench/shared_tests.py --public`), each with
+    answers that pass, panic, exit early with 0 (the tests' main never finishes), fail an assertion, do not
+    compile, or bring the whole function: shared where they may be, verdicts as alone, and a failing
+    assertion's line as alone."""
     problems = load_problem_set(shared_data("multipl-e-rust/mbpp-rs.jsonl.gz"))
-    chosen = sorted({*list(problems.problems)[::12], *MBPP_CORRECT})
+    chosen = sorted({*list(problems.problems)[::36], *MBPP_CORRECT})
     samples = []
     for task in chosen:
         signature = problems.problems[task].code_prefix.strip().splitlines()[-1]
