@@ -165,8 +165,7 @@ def _parameterised_tests(tests: str, parameters: tuple[tuple[str, str], ...]) ->
         if close is None:
             return None
         covered.append((body, close))
-        taken = ", ".join(f"{name}: {pointer}" for name, pointer in parameters)
-        replacement = f"pub(crate) fn {match.group(1)}({taken})"
+        replacement = f"pub(crate) fn {match.group(1)}({_taken(parameters)})"
         attribute_end = mask.index("]", match.start()) + 1
         edits.append((match.start(), attribute_end, " " * (attribute_end - match.start())))
         fn_start = mask.index("fn", attribute_end)
@@ -175,12 +174,8 @@ def _parameterised_tests(tests: str, parameters: tuple[tuple[str, str], ...]) ->
         if modules is None:
             return None
         paths.append("::".join([*modules, match.group(1)]))
-    if not paths:
+    if not paths or not _named_only_inside(mask, parameters, covered):
         return None
-    for name, _ in parameters:  # each named only bare, and only inside test functions: the parameter it means
-        for mention in re.finditer(rf"(::\s*)?\b{re.escape(name)}\b", mask):
-            if mention.group(1) or not any(start < mention.start() < end for start, end in covered):
-                return None
     for module in re.finditer(r"\bmod\s+(\w+)\s*\{", mask):
         edits.append((module.start(), module.end(), f"pub(crate) mod {module.group(1)} {{"))
     for start, end, replacement in sorted(edits, reverse=True):
@@ -199,14 +194,25 @@ def _parameterised_main(tests: str, parameters: tuple[tuple[str, str], ...]) -> 
     found = mains[0]
     body = mask.find("{", found.end())
     close = matching_brace(mask, body) if body != -1 and not mask[found.end() : body].strip() else None
-    if close is None or mask[close + 1 :].strip():
+    if close is None or mask[close + 1 :].strip() or not _named_only_inside(mask, parameters, [(body, close)]):
         return None
-    for name, _ in parameters:  # each named only bare, and only inside the main: the parameter it means
+    renamed = f"pub(crate) fn {TESTS_MAIN}({_taken(parameters)})"
+    return f"{tests[: found.start()]}{renamed}{tests[found.end() :]}", (TESTS_MAIN,)
+
+
+def _taken(parameters: tuple[tuple[str, str], ...]) -> str:
+    """The parameter list a shared test function takes: `entry: fn(i64) -> i64, helper: fn(i64) -> i64`."""
+    return ", ".join(f"{name}: {pointer}" for name, pointer in parameters)
+
+
+def _named_only_inside(mask: str, parameters: tuple[tuple[str, str], ...], bodies: list[tuple[int, int]]) -> bool:
+    """Whether the tests name each parameter only bare and only inside the test functions' `bodies` (brace
+    offsets): there, and only there, the name means the parameter."""
+    for name, _ in parameters:
         for mention in re.finditer(rf"(::\s*)?\b{re.escape(name)}\b", mask):
-            if mention.group(1) or not body < mention.start() < close:
-                return None
-    taken = ", ".join(f"{name}: {pointer}" for name, pointer in parameters)
-    return f"{tests[: found.start()]}pub(crate) fn {TESTS_MAIN}({taken}){tests[found.end() :]}", (TESTS_MAIN,)
+            if mention.group(1) or not any(start < mention.start() < end for start, end in bodies):
+                return False
+    return True
 
 
 def _modules_around(mask: str, offset: int) -> list[str] | None:
