@@ -39,6 +39,12 @@ class Program:
     def tests(self) -> str:
         return self.source[self.test_start :]
 
+    def completion_in(self, text: str) -> str:
+        """The completion's lines of `text` (`source`, or a same-length mask of it), each ending in a newline; cut
+        at `\n` as rustc counts lines (`splitlines` would also break at form feeds and U+2028)."""
+        first, last = self.completion_lines
+        return "".join(f"{line}\n" for line in text.split("\n")[first - 1 : last])
+
     def rename_tests_main(self, visibility: str = "") -> Program | None:
         """`fn main` tests: the tests' one `fn main()` renamed to TESTS_MAIN (None when there is not exactly
         one), so the harness or a sentinel-printing main can call it."""

@@ -301,9 +301,7 @@ def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
 def shares(shared: SharedTests, program: Program) -> bool:
     """Whether `program` (a sample of the problem `shared` was made from) may run the shared tests: its
     completion brings nothing the tests could resolve differently."""
-    first, last = program.completion_lines
-    # lines as rustc counts them: `splitlines` would also break at \u2028 or \x0c, and cut the completion short
-    completion = "".join(f"{line}\n" for line in program.source.split("\n")[first - 1 : last])
+    completion = program.completion_in(program.source)
     if not program.full_function:  # a body: what follows its closing brace is at the top level
         completion = "{" * shared.open_braces + "\n" + completion
     mask = code_mask(completion)

@@ -64,9 +64,7 @@ def isolation_reason(problem: Problem, program: Program, masked: str | None = No
     for label, pattern in program_patterns:
         if pattern.search(masked):
             return label
-    first, last = program.completion_lines
-    # lines as rustc counts them: `splitlines` would also break at \u2028 or \x0c, both whitespace to rustc
-    completion = "\n".join(masked.split("\n")[first - 1 : last])
+    completion = program.completion_in(masked)
     for label, pattern in completion_patterns:
         if pattern.search(completion):
             return label
