@@ -108,7 +108,8 @@ def brace_depth(code: str) -> tuple[int, int | None]:
 
 
 _NOT_A_DELIMITER = re.compile(r"[^()\[\]{}]+")
-_OPENING_OF = {")": "(", "]": "[", "}": "{"}
+_CLOSING = {"{": "}", "(": ")", "[": "]"}
+_OPENING_OF = {closing: opening for opening, closing in _CLOSING.items()}
 
 
 def delimiters_unbalanced(code: str) -> bool:
@@ -138,9 +139,6 @@ def matching_brace(code: str, open_at: int) -> int | None:
             if depth == 0:
                 return i
     return None
-
-
-_CLOSING = {"{": "}", "(": ")", "[": "]"}
 
 
 def split_top_level(text: str) -> list[str]:
