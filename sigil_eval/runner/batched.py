@@ -282,7 +282,7 @@ async def _judge_group(
     for position, item in enumerate(group):  # a fresh job dir: names from 0
         item.name = module_name(position)
     if len(group) > 1 and all(item.syntax_error for item in group):
-        group = await _compile_each_alone(group, job_dir, ctx, clippy, outcome)
+        group = await _compile_each_alone(group, job_dir, edition, ctx, clippy, outcome)
     written: dict[str, str] = {}
     while group:
         process, diagnostics, with_clippy = await _compile(job_dir, group, written, edition, ctx, clippy)
@@ -339,7 +339,7 @@ _EACH_ALONE = 'for d in m*/; do (cd "$d" && "$@" 2>stderr; echo "$?" >status); d
 
 
 async def _compile_each_alone(
-    group: list[BatchItem], job_dir: Path, ctx: JobContext, clippy: bool, outcome: BatchOutcome
+    group: list[BatchItem], job_dir: Path, edition: str, ctx: JobContext, clippy: bool, outcome: BatchOutcome
 ) -> list[BatchItem]:
     """Members whose brackets do not close stop rustc at their file, so a batch of them would take a compile
     per member anyway. Each is compiled as a one-member batch crate — the crate the batch loop ends with for it —
@@ -353,7 +353,7 @@ async def _compile_each_alone(
     argv, with_clippy = compiler_argv(ctx, clippy)
     budget = batch_compile_budget(ctx.options.compile_budget, 1)
     limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory * 2, file_size=BATCH_COMPILE_FILE_SIZE)
-    command = ["/bin/sh", "-c", _EACH_ALONE, "sh", *argv, *batch_compiler_args(group[0].problem.edition, ctx.cache)]
+    command = ["/bin/sh", "-c", _EACH_ALONE, "sh", *argv, *batch_compiler_args(edition, ctx.cache)]
     process = await run_limited(
         ctx.sandbox.compile_argv(command, job_dir, limits),
         cwd=job_dir,
@@ -367,11 +367,12 @@ async def _compile_each_alone(
         item.compile_ms += process.wall_ms / len(group)
         member_dir = job_dir / f"m{position}"
         status = (member_dir / "status").read_text().strip() if (member_dir / "status").is_file() else ""
-        stderr = (member_dir / "stderr").read_bytes()[:BATCH_COMPILE_OUTPUT_CAP] if status else b""
+        failed = status not in ("", "0")  # ran, and did not compile ("": the jail ended before its turn)
+        stderr = (member_dir / "stderr").read_bytes()[:BATCH_COMPILE_OUTPUT_CAP] if failed else b""
         diagnostics = parse_diagnostics(stderr)
-        if status not in ("", "0") and (failure := diagnostics.environmental_failure()):
+        if failed and (failure := diagnostics.environmental_failure()):
             raise ToolchainError(failure)
-        per_member, isolate = _attribute(diagnostics, [item]) if status not in ("", "0") else ({}, set())
+        per_member, isolate = _attribute(diagnostics, [item]) if failed else ({}, set())
         if isolate:
             outcome.isolate.append((item, "compile error the batch cannot attribute"))
         elif per_member:
