@@ -25,11 +25,19 @@ ErrorType = Literal[
 ERROR_TYPES: tuple[ErrorType, ...] = get_args(ErrorType)
 
 
-class Case(msgspec.Struct, frozen=True, kw_only=True):
+CaseComparison = Literal["eq", "rust_eq", "rust_ne", "abs_lt", "abs_le"]
+
+
+class Case(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One recorded test: the entry point called with literal arguments, and the value it must return."""
 
     call: str  # a Rust expression, e.g. `add(2, 3)`
     expected: Any  # JSON, in the form `sigil_eval.program.oracle.canonical` gives
+    # how the returned value is compared with `expected` (`sigil_eval.program.oracle.compares`): "eq", the set's
+    # equality (f64 within 1e-6); "rust_eq"/"rust_ne", Rust's `==`/`!=` (an `assert_eq!`/`assert_ne!` converted);
+    # "abs_lt"/"abs_le", |returned - expected| below (or at most) `tolerance`
+    compare: CaseComparison = "eq"
+    tolerance: float = 0.0
 
 
 class Problem(msgspec.Struct, frozen=True, kw_only=True):
@@ -50,6 +58,9 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
     # `test` is then only what tools that judge in process run
     cases: tuple[Case, ...] = ()
     result_type: str = ""
+    # without `cases`: why the row's tests could not be read as cases (they then run in the sample's process,
+    # where a sample that reads its own memory could find what they expect; its results say `oracle_proof: false`)
+    in_process: str = ""
     stop: tuple[str, ...] = ()  # stop sequences for completion-style generation (MultiPL-E's `stop_tokens`)
 
 
@@ -97,6 +108,9 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     # the batch), "isolated" (isolated mode), "isolated: <why>" (batched mode sent it alone), "store" (judged in
     # an earlier run, from the verdict store); empty when nothing was compiled (policy, no code)
     judged_by: str = ""
+    # whether a pass needed values compared outside the sample's process (its problem's tests are cases): no
+    # output, file, memory or exit code of the sample can fake it; false for tests that run in process
+    oracle_proof: bool = False
 
 
 # The fields of a Result both judging paths must agree on, sample by sample (what `--verify-fraction` checks).

@@ -88,7 +88,9 @@ def test_the_test_pins_the_result_type_with_absolute_paths() -> None:
     assert "1" not in module.replace("f(1)", "")  # calls only: no expected value in the compiled test
 
 
-@pytest.mark.parametrize("result_type", ["Value", "&str", "Option<Option<i64>>", "(i64,)", "u8"])
+@pytest.mark.parametrize(
+    "result_type", ["Value", "&mut str", "&[i64]", "Option<Option<i64>>", "(i64,)", "HashSet<i64>"]
+)
 def test_types_the_oracle_cannot_carry_are_refused(result_type: str) -> None:
     with pytest.raises(ValueError):
         oracle.result_type(result_type)

@@ -49,7 +49,7 @@ def test_multipl_e_with_or_without_leading_brace(tmp_path: Path) -> None:
     upstream["tests"] = upstream.pop("test")
     path = tmp_path / "mbpp.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in (stripped, upstream)))
-    problems = load_problem_set(path).problems
+    problems = load_problem_set(path, tests_as_cases=False).problems
     assert problems["x_stripped"].test == problems["x_upstream"].test
     program = assemble(problems["x_upstream"], "    l * l * l\n}\n")
     assert program.source.count("{") == program.source.count("}")

@@ -14,7 +14,8 @@ from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.engine.scheduling import _carve, fill_batches
 from sigil_eval.inputs.problemsets import load_problem_set, problem_set_from_rows
 from sigil_eval.program.assemble import assemble
-from sigil_eval.program.shared_tests import entry_pointer_type, shared_tests, shares
+from sigil_eval.program.shared_tests import shared_tests, shares
+from sigil_eval.program.signatures import entry_pointer_type
 from sigil_eval.records import AGREED_FIELDS
 from sigil_eval.runner.batch_source import batch_module, shared_batch_module
 
@@ -53,7 +54,9 @@ HELPED = {
 GENERIC = problem(
     "T/generic", "fn largest<T: PartialOrd + Copy>(xs: &[T]) -> T", "        assert_eq!(largest(&[1, 3, 2]), 3);"
 )
-PROBLEMS = problem_set_from_rows([ADD, SUM, LONGEST, TWICE, HELPED, GENERIC], name="shared-battery")
+PROBLEMS = problem_set_from_rows(
+    [ADD, SUM, LONGEST, TWICE, HELPED, GENERIC], name="shared-battery", tests_as_cases=False
+)
 
 
 def _problem(task_id: str) -> sigil_eval.Problem:
@@ -305,7 +308,7 @@ def test_fn_main_tests_are_shared_and_give_the_isolated_verdicts() -> None:
     answers that pass, panic, exit early with 0 (the tests' main never finishes), fail an assertion, do not
     compile, or bring the whole function: shared where they may be, verdicts as alone, and a failing
     assertion's line as alone."""
-    problems = load_problem_set(shared_data("multipl-e-rust/mbpp-rs.jsonl.gz"))
+    problems = load_problem_set(shared_data("multipl-e-rust/mbpp-rs.jsonl.gz"), tests_as_cases=False)
     chosen = sorted({*list(problems.problems)[::36], *MBPP_CORRECT})
     samples = []
     for task in chosen:

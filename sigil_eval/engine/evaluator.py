@@ -287,7 +287,7 @@ class Evaluator:
         """A final Result (refused by policy, no code, a stored verdict), a job member (BatchItem or
         IsolatedItem), or FOLLOWING when a sample of this run with the same program is being judged."""
         problem = self.problem_set.problems[sample.task_id]
-        result = base_result(sample, index)
+        result = base_result(sample, index, oracle_proof=bool(problem.cases))
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
             return refused
         program = self._assemble(sample.task_id, sample.completion)

@@ -27,6 +27,7 @@ from sigil_eval.inputs.jsonl import decode_object, iter_lines
 from sigil_eval.program import oracle
 from sigil_eval.program.rust_lexer import code_mask
 from sigil_eval.program.rust_uses import split_uses
+from sigil_eval.program.test_cases import NotCases, cases_of
 from sigil_eval.records import Case, Problem, TestStyle
 
 # The `use` lines HumanEval-X's harness puts before every program; seed-shape prompts rely on them silently.
@@ -43,6 +44,11 @@ class ProblemSet(msgspec.Struct, kw_only=True):
     sha256: str
     problems: dict[str, Problem]
     prelude_applied: int = 0
+
+    @property
+    def in_process(self) -> dict[str, str]:
+        """The problems whose tests run in the sample's process (not read as cases), each with why."""
+        return {task_id: p.in_process for task_id, p in self.problems.items() if not p.cases}
 
 
 def detect_shape(row: dict[str, Any]) -> str | None:
@@ -85,12 +91,23 @@ def _test_style(test: str) -> TestStyle:
     return "cfg_test" if "#[test]" in test else "main"
 
 
-def problem_from_row(row: dict[str, Any], *, prelude: bool = True) -> Problem:
-    """Normalise one row; raises ValueError naming the missing or mistyped field."""
+def problem_from_row(row: dict[str, Any], *, prelude: bool = True, tests_as_cases: bool = True) -> Problem:
+    """Normalise one row; raises ValueError naming the missing or mistyped field. A row without `cases` whose
+    tests are only calls of the entry point compared with literals gets them read as cases (`test_cases`), so
+    its samples are judged out of process (`tests_as_cases=False`: as the row's tests run in process, for
+    differential tests); otherwise `in_process` says why not."""
     problem = _problem_of_shape(row, prelude=prelude)
-    if "cases" not in row:
-        return problem
-    return msgspec.structs.replace(problem, test_style="cfg_test", **_cases(row))
+    if "cases" in row:
+        return msgspec.structs.replace(problem, test_style="cfg_test", **_cases(row))
+    if not tests_as_cases:
+        return msgspec.structs.replace(problem, in_process="reading tests as cases turned off")
+    if not problem.entry_point:
+        return msgspec.structs.replace(problem, in_process="no entry point")
+    try:
+        cases, returned = cases_of(problem)
+    except NotCases as exc:
+        return msgspec.structs.replace(problem, in_process=str(exc))
+    return msgspec.structs.replace(problem, test_style="cfg_test", cases=cases, result_type=returned)
 
 
 def _cases(row: dict[str, Any]) -> dict[str, Any]:
@@ -205,13 +222,13 @@ def _seed_prelude(row: dict[str, Any], enabled: bool) -> str:
     return HUMANEVAL_X_PRELUDE if own is None else own
 
 
-def load_problem_set(path: str | os.PathLike[str], *, prelude: bool = True) -> ProblemSet:
+def load_problem_set(path: str | os.PathLike[str], *, prelude: bool = True, tests_as_cases: bool = True) -> ProblemSet:
     """Read a .jsonl/.jsonl.gz problem file; any bad row is an InputError naming file, line and field."""
     p = Path(path)
     problems: dict[str, Problem] = {}
     for number, raw in iter_lines(p):
         try:
-            problem = problem_from_row(decode_object(raw), prelude=prelude)
+            problem = problem_from_row(decode_object(raw), prelude=prelude, tests_as_cases=tests_as_cases)
         except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
             raise InputError(f"{p}:{number}: {exc}") from None
         if problem.task_id in problems:
@@ -224,14 +241,18 @@ def load_problem_set(path: str | os.PathLike[str], *, prelude: bool = True) -> P
 
 
 def problem_set_from_rows(
-    rows: dict[str, dict[str, Any]] | list[dict[str, Any]], *, name: str = "<memory>", prelude: bool = True
+    rows: dict[str, dict[str, Any]] | list[dict[str, Any]],
+    *,
+    name: str = "<memory>",
+    prelude: bool = True,
+    tests_as_cases: bool = True,
 ) -> ProblemSet:
     """Build a set from rows already in memory (e.g. `read_problems()` output)."""
     values = list(rows.values()) if isinstance(rows, dict) else list(rows)
     problems: dict[str, Problem] = {}
     for index, row in enumerate(values):
         try:
-            problem = problem_from_row(row, prelude=prelude)
+            problem = problem_from_row(row, prelude=prelude, tests_as_cases=tests_as_cases)
         except ValueError as exc:
             raise InputError(f"{name}: problem #{index}: {exc}") from None
         problems[problem.task_id] = problem

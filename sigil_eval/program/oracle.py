@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import json
 import math
+import struct
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sigil_eval.datasets.humaneval.rust_types import RustType, parse_type
+from sigil_eval.datasets.humaneval.rust_types import RustType
+from sigil_eval.program import rust_values
+from sigil_eval.program.signatures import signature_pin
 from sigil_eval.program.std_macros import pin_std_macros
 from sigil_eval.records import Case, Problem
 
@@ -29,10 +32,10 @@ VALUES_CAP = 256 << 10  # bytes of values read per sample; more is a failure in 
 FLOAT_TOLERANCE = 1e-6
 
 _PINNED = {
-    "i64": "::core::primitive::i64",
-    "f64": "::core::primitive::f64",
+    **{name: f"::core::primitive::{name}" for name in sorted(rust_values.INTEGER_TYPES | rust_values.FLOAT_TYPES)},
     "bool": "::core::primitive::bool",
     "char": "::core::primitive::char",
+    "str": "::core::primitive::str",
     "String": "::std::string::String",
     "Vec": "::std::vec::Vec",
     "Option": "::core::option::Option",
@@ -42,18 +45,20 @@ _PINNED = {
 
 def result_type(text: str) -> RustType:
     """The result type, if the oracle can carry its values; ValueError otherwise."""
-    ty = parse_type(text)
+    ty = rust_values.result_type(text)
     _check_supported(ty, nested_option=False)
     return ty
 
 
 def _check_supported(ty: RustType, *, nested_option: bool) -> None:
-    if ty.name not in _PINNED and ty.name != "tuple":
+    if ty.name not in _PINNED and ty.name not in ("tuple", "&"):
         raise ValueError(f"the oracle cannot carry values of type {ty.name}")
     if ty.name == "Option" and nested_option:
         raise ValueError("nested Option values are ambiguous in JSON")
-    if ty.name == "tuple" and not 2 <= len(ty.args) <= 4:
-        raise ValueError("the oracle carries tuples of 2 to 4 items")
+    if ty.name == "tuple" and not 2 <= len(ty.args) <= 6:
+        raise ValueError("the oracle carries tuples of 2 to 6 items")
+    if ty.name == "&" and ty.args[0].name != "str":
+        raise ValueError("the oracle carries references only to str")
     for arg in ty.args:
         _check_supported(arg, nested_option=ty.name == "Option")
 
@@ -65,8 +70,11 @@ def tolerant(ty: RustType) -> bool:
 
 
 def pinned(ty: RustType) -> str:
+    """The type spelled with absolute paths only: no name a sample defines can stand for it."""
     if ty.name == "tuple":
         return "(" + ", ".join(pinned(arg) for arg in ty.args) + ")"
+    if ty.name == "&":
+        return "&" + pinned(ty.args[0])
     base = _PINNED[ty.name]
     return f"{base}<{', '.join(pinned(arg) for arg in ty.args)}>" if ty.args else base
 
@@ -90,11 +98,15 @@ def canonical(value: Any, ty: RustType) -> Any:
     return value
 
 
-def compiled_tests(problem: Problem) -> str:
+def compiled_tests(problem: Problem, *, pin_signature: bool = True) -> str:
     """The tests a sample of `problem` is compiled with: its calls-only oracle test, else its own `test` with its
-    std macros named by path (a sample's `macro_rules! assert_eq` must not replace them)."""
+    std macros named by path (a sample's `macro_rules! assert_eq` must not replace them) and, after it, the
+    entry point pinned to its declared type (`signatures.signature_pin`; the shared tests take the entry point
+    as a parameter of that type and need no pin)."""
     if not problem.cases:
-        return pin_std_macros(problem.test)
+        pin = signature_pin(problem.code_prefix, problem.entry_point) if pin_signature and problem.entry_point else None
+        tests = pin_std_macros(problem.test)
+        return tests if pin is None else tests + ("" if tests.endswith("\n") else "\n") + pin
     return test_module(problem.entry_point, result_type(problem.result_type), problem.cases)
 
 
@@ -120,8 +132,8 @@ def inline_module(name: str) -> str:
     return f"\n#[allow(dead_code)]\nmod {name} {{\n{ORACLE_RS.read_text()}}}\n"
 
 
-def mismatch(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> str | None:
-    """Why the recorded values fail the cases, or None when every case got exactly one matching value."""
+def _read(values: bytes, total_bytes: int, count: int) -> dict[int, Any] | str:
+    """The recorded values by case number, or why they cannot be read."""
     if total_bytes > VALUES_CAP:
         return f"the returned values exceed {VALUES_CAP} bytes"
     got: dict[int, Any] = {}
@@ -132,15 +144,100 @@ def mismatch(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: 
             value = json.loads(text)
         except ValueError:
             return "unreadable value record (output written to the oracle channel?)"
-        if not tab or index in got or not 0 <= index < len(cases):
+        if not tab or index in got or not 0 <= index < count:
             return f"unexpected value record for case {number.decode(errors='replace')}"
         got[index] = value
+    return got
+
+
+def mismatch(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> str | None:
+    """Why the recorded values fail the cases, or None when every case got exactly one matching value."""
+    got = _read(values, total_bytes, len(cases))
+    if isinstance(got, str):
+        return got
     for i, case in enumerate(cases):
         if i not in got:
             return f"case {i} recorded no value"
-        if not _matches(got[i], case.expected, ty, tolerant=tolerant(ty)):
-            return f"case {i}: {case.call} returned {_short(got[i])}, expected {_short(case.expected)}"
+        if not compares(case, got[i], ty):
+            return _wrong(i, case, got[i])
     return None
+
+
+def first_wrong_value(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> str | None:
+    """For a run that stopped early: the first case, in order, whose recorded value is wrong, when every case
+    before it was recorded and right (where in-process asserts would have failed first); else None."""
+    got = _read(values, total_bytes, len(cases))
+    if isinstance(got, str):
+        return None
+    for i, case in enumerate(cases):
+        if i not in got:
+            return None
+        if not compares(case, got[i], ty):
+            return _wrong(i, case, got[i])
+    return None
+
+
+def _wrong(i: int, case: Case, actual: Any) -> str:
+    wanted = {"rust_ne": "anything but ", "abs_lt": "within {t} of ", "abs_le": "within {t} of "}
+    how = wanted.get(case.compare, "").format(t=case.tolerance)
+    return f"case {i}: {case.call} returned {_short(actual)}, expected {how}{_short(case.expected)}"
+
+
+def compares(case: Case, actual: Any, ty: RustType) -> bool:
+    """Whether a returned value satisfies the case: `eq`, the set's equality (f64 within FLOAT_TOLERANCE, as the
+    built-in set's Python checks); `rust_eq` / `rust_ne`, Rust's `==` / `!=` on the type; `abs_lt` / `abs_le`,
+    |actual - expected| < (or <=) the case's tolerance, in the type's float arithmetic."""
+    if case.compare == "eq":
+        return _matches(actual, case.expected, ty, tolerant=tolerant(ty))
+    if case.compare in ("rust_eq", "rust_ne"):
+        equal = _matches(actual, case.expected, ty, tolerant=False)
+        return equal if case.compare == "rust_eq" else not equal and _of_type(actual, ty)
+    if ty.name not in rust_values.FLOAT_TYPES or isinstance(actual, bool) or not isinstance(actual, int | float):
+        return False  # a value of another type, or NaN or an infinity (never within a tolerance)
+    difference = abs(_as(ty, _as(ty, float(actual)) - _as(ty, float(case.expected))))
+    return difference < case.tolerance if case.compare == "abs_lt" else difference <= case.tolerance
+
+
+def _as(ty: RustType, number: float) -> float:
+    """`number` rounded to the float type (f32 arithmetic rounds every step to single precision)."""
+    return float(struct.unpack("f", struct.pack("f", number))[0]) if ty.name == "f32" else number
+
+
+_NON_FINITE = ("NaN", "inf", "-inf")
+
+
+def _of_type(actual: Any, ty: RustType) -> bool:
+    """Whether a recorded value has the shape of `ty` (a record of another shape is no `!=`)."""
+    name = ty.name
+    if name == "&":
+        return _of_type(actual, ty.args[0])
+    if name in rust_values.FLOAT_TYPES:
+        return actual in _NON_FINITE or (isinstance(actual, int | float) and not isinstance(actual, bool))
+    if name in rust_values.INTEGER_TYPES:
+        return isinstance(actual, int) and not isinstance(actual, bool)
+    if name == "bool":
+        return isinstance(actual, bool)
+    if name in ("char", "String", "str"):
+        return isinstance(actual, str)
+    if name == "Option":
+        return actual is None or _of_type(actual, ty.args[0])
+    if name == "Vec":
+        return isinstance(actual, list) and all(_of_type(item, ty.args[0]) for item in actual)
+    if name == "tuple":
+        return (
+            isinstance(actual, list)
+            and len(actual) == len(ty.args)
+            and all(_of_type(item, arg) for item, arg in zip(actual, ty.args, strict=True))
+        )
+    if name == "HashMap":
+        return isinstance(actual, list) and all(
+            isinstance(pair, list)
+            and len(pair) == 2
+            and _of_type(pair[0], ty.args[0])
+            and _of_type(pair[1], ty.args[1])
+            for pair in actual
+        )
+    return False
 
 
 def _short(value: Any) -> str:
@@ -150,17 +247,19 @@ def _short(value: Any) -> str:
 
 def _matches(actual: Any, expected: Any, ty: RustType, *, tolerant: bool) -> bool:
     name = ty.name
-    if name == "f64":
+    if name == "&":
+        return _matches(actual, expected, ty.args[0], tolerant=tolerant)
+    if name in rust_values.FLOAT_TYPES:
         if isinstance(actual, bool) or not isinstance(actual, int | float):
-            return False
+            return False  # NaN and the infinities arrive as strings: equal to no expected value
         if tolerant:
             return bool(abs(float(actual) - expected) < FLOAT_TOLERANCE)
-        return bool(float(actual) == expected)
-    if name == "i64":
+        return bool(_as(ty, float(actual)) == _as(ty, float(expected)))
+    if name in rust_values.INTEGER_TYPES:
         return isinstance(actual, int) and not isinstance(actual, bool) and actual == expected
     if name == "bool":
         return isinstance(actual, bool) and actual == expected
-    if name in ("char", "String"):
+    if name in ("char", "String", "str"):
         return isinstance(actual, str) and actual == expected
     if name == "Option":
         if expected is None or actual is None:

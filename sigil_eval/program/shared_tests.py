@@ -31,17 +31,16 @@ from dataclasses import dataclass
 
 from sigil_eval.program.assemble import TESTS_MAIN, Program, prelude_for, prompt_without_entry
 from sigil_eval.program.oracle import ORACLE_MODULE, compiled_tests, place
-from sigil_eval.program.rust_items import fn_heads, top_level_items
-from sigil_eval.program.rust_lexer import brace_depth, code_mask, matching_brace, split_top_level
+from sigil_eval.program.rust_items import top_level_items
+from sigil_eval.program.rust_lexer import brace_depth, code_mask, matching_brace
 from sigil_eval.program.rust_uses import imports_of
+from sigil_eval.program.signatures import entry_head, entry_pointer_type
 from sigil_eval.records import Problem
 
 _IDENTIFIER = re.compile(r"(?<!:)\b[A-Za-z_]\w*\b")  # a name, not a path's later segment
 _ANY_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
 _MAIN_DEF = re.compile(r"\bfn\s+main\s*\(\s*\)")
 _TEST_FN = re.compile(r"#\s*\[\s*test\s*\]\s*(?:pub(?:\s*\([^)]*\))?\s+)?fn\s+(\w+)\s*\(\s*\)")
-_QUALIFIER = re.compile(r"\b(?:async|unsafe|extern|const|impl|dyn|where|self|Self)\b")
-_LIFETIME = re.compile(r"'[A-Za-z_]\w*")
 _MACRO_RULES = re.compile(r"\bmacro_rules\s*!")
 _MODULE = re.compile(r"\bmod\s+\w+")
 _TRAIT = re.compile(r"\btrait\s+\w+")
@@ -108,47 +107,6 @@ class SharedTests:
 
 def _normalised(head: str) -> str:
     return " ".join(re.sub(r"\s*([(),:<>&\[\];{}=-])\s*", r" \1 ", head).split())
-
-
-def _entry_head(code: str, entry_point: str) -> tuple[str, int, int] | None:
-    """The last top-level `fn entry_point` head in `code`: (its text from `fn` to the `{` of its body, where it
-    starts, where its body's `{` is), or None."""
-    mask = code_mask(code)
-    heads = fn_heads(mask, entry_point)
-    if not heads:
-        return None
-    start = heads[-1].start()
-    body = mask.find("{", start)
-    return (code[start:body], start, body) if body != -1 else None
-
-
-def entry_pointer_type(head: str, entry_point: str, prompt_types: set[str]) -> str | None:
-    """The fn-pointer type of a plain function head (`fn add(a: i64, b: i64) -> i64` → `fn(i64, i64) -> i64`),
-    or None when a pointer cannot stand for it exactly."""
-    mask = code_mask(head)
-    if _QUALIFIER.search(mask):
-        return None
-    match = re.match(rf"\s*fn\s+{re.escape(entry_point)}\s*(?:<([^<>]*)>)?\s*\(", mask)
-    if match is None:
-        return None
-    close = matching_brace(mask, match.end() - 1)
-    rest = re.fullmatch(r"\s*(?:->(.*))?", mask[close + 1 :], re.S) if close is not None else None
-    if close is None or rest is None:
-        return None
-    generics, params, returned = match.group(1), mask[match.end() : close], rest.group(1)
-    lifetimes = split_top_level(generics or "")
-    if any(not _LIFETIME.fullmatch(g) for g in lifetimes):
-        return None  # a type or const parameter: no single pointer type stands for it
-    if prompt_types & set(_IDENTIFIER.findall(mask)):
-        return None  # a type the prompt defines: the shared module's copy would be another type
-    types = []
-    for param in split_top_level(params):
-        if ":" not in param:
-            return None
-        types.append(" ".join(param.split(":", 1)[1].split()))
-    binder = f"for<{', '.join(lifetimes)}> " if lifetimes else ""
-    result = f" -> {' '.join(returned.split())}" if returned and returned.strip() else ""
-    return f"{binder}fn({', '.join(types)}){result}"
 
 
 def _parameterised_tests(tests: str, parameters: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...]] | None:
@@ -251,13 +209,13 @@ def shared_tests(problem: Problem, prelude: bool = True) -> SharedTests | None:
 def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
     if not problem.entry_point:
         return None
-    head = _entry_head(problem.code_prefix, problem.entry_point)
+    head = entry_head(problem.code_prefix, problem.entry_point)
     if head is None:
         return None
     prompt = prompt_without_entry(problem)
     items = top_level_items(prompt)
     prompt_types = {item.name for item in items if item.kind != "fn"}
-    tests = place(compiled_tests(problem), f"crate::{ORACLE_MODULE}").lstrip("\n")
+    tests = place(compiled_tests(problem, pin_signature=False), f"crate::{ORACLE_MODULE}").lstrip("\n")
     mentioned = frozenset(_IDENTIFIER.findall(code_mask(tests)))
     named = set(_ANY_IDENTIFIER.findall(code_mask(tests)))  # path segments too (`super::helper`)
     if prompt_types & named:
@@ -266,7 +224,7 @@ def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
     called = [item for item in items if item.kind == "fn" and item.name in named]  # prompt functions the tests call
     for name, fn_head in [
         (problem.entry_point, head),
-        *((item.name, _entry_head(prompt[item.start : item.end], item.name)) for item in called),
+        *((item.name, entry_head(prompt[item.start : item.end], item.name)) for item in called),
     ]:
         pointer = None if fn_head is None else entry_pointer_type(fn_head[0], name, prompt_types)
         if pointer is None:
@@ -314,7 +272,7 @@ def shares(shared: SharedTests, program: Program) -> bool:
         elif item.name in shared.mentioned:
             return False
     if program.full_function:
-        head = _entry_head(completion, shared.entry_point)
+        head = entry_head(completion, shared.entry_point)
         if not entry_defined or head is None or _normalised(head[0]) != shared.signature:
             return False
     for imported in imports_of(completion):

@@ -450,8 +450,8 @@ async def _run_harness(
             judged.clippy_clean = not lints
             judged.clippy_lints = lint_names(lints)
         judged.test = judge_child(record, item.module.main_style, budget)
-        if judged.test.passed and item.problem.cases:
-            judged.test = judge_values(item.problem, record.values_data, record.values_bytes)
+        if item.problem.cases:
+            judged.test = judge_values(item.problem, judged.test, record.values_data, record.values_bytes)
         if not judged.test.passed:
             output = record.output_text
             tests_line = item.module.shim_line + (0 if item.module.main_style else WRAPPER_HEAD_LINES)

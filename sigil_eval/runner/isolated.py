@@ -113,8 +113,8 @@ async def _compile_and_run(
     finally:
         os.close(channel)
     try:
-        if outcome.test is not None and outcome.test.passed:
-            outcome.test = judge_values(problem, *_read_values(values))
+        if outcome.test is not None:
+            outcome.test = judge_values(problem, outcome.test, *_read_values(values))
     finally:
         values.unlink()
     return outcome

@@ -46,6 +46,95 @@ impl Emit for i64 {
     }
 }
 
+impl Emit for i8 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for i16 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for i32 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for i128 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for isize {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for u8 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for u16 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for u32 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for u64 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for u128 {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for usize {
+    fn emit(&self, out: &mut String) {
+        out.push_str(&self.to_string());
+    }
+}
+
+impl Emit for f32 {
+    fn emit(&self, out: &mut String) {
+        // Display is the shortest text that reads back to the same f32 (the evaluator rounds it to f32 again)
+        if self.is_finite() {
+            out.push_str(&self.to_string());
+        } else {
+            emit_str(&self.to_string(), out);
+        }
+    }
+}
+
+impl Emit for str {
+    fn emit(&self, out: &mut String) {
+        emit_str(self, out);
+    }
+}
+
+impl<T: Emit + ?Sized> Emit for &T {
+    fn emit(&self, out: &mut String) {
+        (**self).emit(out);
+    }
+}
+
 impl Emit for f64 {
     fn emit(&self, out: &mut String) {
         // Display is the shortest text that reads back to the same f64; JSON has no NaN or infinity
@@ -140,6 +229,18 @@ impl<A: Emit, B: Emit, C: Emit> Emit for (A, B, C) {
 impl<A: Emit, B: Emit, C: Emit, D: Emit> Emit for (A, B, C, D) {
     fn emit(&self, out: &mut String) {
         emit_items(&[&self.0, &self.1, &self.2, &self.3], out);
+    }
+}
+
+impl<A: Emit, B: Emit, C: Emit, D: Emit, E: Emit> Emit for (A, B, C, D, E) {
+    fn emit(&self, out: &mut String) {
+        emit_items(&[&self.0, &self.1, &self.2, &self.3, &self.4], out);
+    }
+}
+
+impl<A: Emit, B: Emit, C: Emit, D: Emit, E: Emit, F: Emit> Emit for (A, B, C, D, E, F) {
+    fn emit(&self, out: &mut String) {
+        emit_items(&[&self.0, &self.1, &self.2, &self.3, &self.4, &self.5], out);
     }
 }
 

@@ -22,20 +22,21 @@ def stable_stderr(text: str, keep: int = 8000) -> str:
     return _THREAD_ID.sub(r"\1 panicked", text)[-keep:]
 
 
-def base_result(sample: Sample, index: int) -> Result:
+def base_result(sample: Sample, index: int, *, oracle_proof: bool) -> Result:
     return Result(
         task_id=sample.task_id,
         completion=sample.completion,
         completion_id=sample.completion_id,
         sample_index=index,
         main_free=is_main_free(sample.completion),
+        oracle_proof=oracle_proof,
     )
 
 
 def fresh_result(result: Result) -> Result:
     """A new record for the same sample: nothing an earlier attempt at judging it noted carries over."""
     sample = Sample(task_id=result.task_id, completion=result.completion, completion_id=result.completion_id)
-    return base_result(sample, result.sample_index)
+    return base_result(sample, result.sample_index, oracle_proof=result.oracle_proof)
 
 
 def finish(result: Result, error_type: ErrorType | None, reason: str = "", stderr: str = "") -> Result:

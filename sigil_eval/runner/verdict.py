@@ -6,7 +6,7 @@ import re
 import signal
 from dataclasses import dataclass
 
-from sigil_eval.program.oracle import mismatch, result_type
+from sigil_eval.program.oracle import first_wrong_value, mismatch, result_type
 from sigil_eval.records import ErrorType, Problem
 from sigil_eval.runner.harness_protocol import ChildRecord
 from sigil_eval.runner.process import ProcessOutcome
@@ -105,9 +105,16 @@ def judge_child(record: ChildRecord, main_style: bool, budget_s: float) -> TestV
     return TestVerdict(True, None, "main ran to the end" if main_style else f"{passed} test(s) passed")
 
 
-def judge_values(problem: Problem, values: bytes, total_bytes: int) -> TestVerdict:
-    """A run that passed its (calls-only) oracle test: the values it returned decide."""
-    reason = mismatch(problem.cases, result_type(problem.result_type), values, total_bytes)
+def judge_values(problem: Problem, run: TestVerdict, values: bytes, total_bytes: int) -> TestVerdict:
+    """An oracle test's run (calls only) and the values it returned. A run that finished: the values decide. A
+    run that did not (a panic, a timeout, a signal): if a value it returned before that was wrong, the verdict is
+    that wrong value, as the asserts, which run in order and stop at the first failure, would have said in
+    process; otherwise the run's own failure."""
+    ty = result_type(problem.result_type)
+    if not run.passed:
+        wrong = first_wrong_value(problem.cases, ty, values, total_bytes)
+        return run if wrong is None else TestVerdict(False, "assertion_failure", wrong)
+    reason = mismatch(problem.cases, ty, values, total_bytes)
     if reason is not None:
         return TestVerdict(False, "assertion_failure", reason)
     return TestVerdict(True, None, f"{len(problem.cases)} recorded case(s) returned the expected values")
