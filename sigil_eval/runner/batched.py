@@ -26,7 +26,7 @@ from sigil_eval.cargo_cache.warm import HARNESS_CRATES, SAMPLE_CRATES
 from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
 from sigil_eval.program.assemble import Program
-from sigil_eval.program.oracle import ORACLE_MODULE, ORACLE_RS, VALUES_CAP
+from sigil_eval.program.oracle import ORACLE_MODULE, ORACLE_RS
 from sigil_eval.program.shared_tests import SharedTests, shared_tests, shares
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.batch_source import (
@@ -41,12 +41,11 @@ from sigil_eval.runner.code_size import BATCH_OWNER, own_code_sizes
 from sigil_eval.runner.compile import compiler_argv, run_compiler
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics, lint_names, parse_diagnostics
-from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, HarnessSettings, parse_records
+from sigil_eval.runner.harness_protocol import UID_SWITCH_FAILED, harness_settings, parse_records
 from sigil_eval.runner.isolated import IsolatedItem
 from sigil_eval.runner.limits import (
     BATCH_COMPILE_FILE_SIZE,
     BATCH_COMPILE_OUTPUT_CAP,
-    CHILD_OUTPUT_CAP,
     CHILDREN_PER_HARNESS,
     HARNESS_CPU_SECONDS,
     HARNESS_OUTPUT_CAP,
@@ -58,7 +57,7 @@ from sigil_eval.runner.process import ProcessOutcome, run_limited
 from sigil_eval.runner.results import fresh_result
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
-from sigil_eval.runner.verdict import judge_child, judge_values
+from sigil_eval.runner.verdict import judge_record
 
 log = structlog.get_logger("sigil_eval")
 
@@ -282,7 +281,38 @@ async def _judge_group(
     for position, item in enumerate(group):  # a fresh job dir: names from 0
         item.name = module_name(position)
     if len(group) > 1 and all(item.syntax_error for item in group):
-        group = await _compile_each_alone(group, job_dir, edition, ctx, clippy, outcome)
+        group = await _compile_each_alone(group, job_dir / "alone", edition, ctx, clippy, outcome)
+    failed_beside_others: list[BatchItem] = []
+    if group:
+        await _compile_and_run(group, job_dir, ctx, slot, outcome, groups, failed_beside_others)
+    if failed_beside_others:
+        await _confirm_alone(failed_beside_others, job_dir / "confirm", edition, ctx, clippy, outcome)
+
+
+async def _confirm_alone(
+    failed: list[BatchItem], job_dir: Path, edition: str, ctx: JobContext, clippy: bool, outcome: BatchOutcome
+) -> None:
+    """Members that did not compile beside others are compiled again each alone before their errors become a
+    verdict (and enter the verdict store): a neighbour can change what a crate resolves — an impl of a foreign
+    trait changes type inference everywhere — so an error in a batch is only evidence once it is the member's
+    own. One that compiles alone was failed by a neighbour and is judged alone."""
+    rest = await _compile_each_alone(failed, job_dir, edition, ctx, clippy, outcome)
+    outcome.isolate.extend((item, "compiled alone after failing beside others") for item in rest)
+    if rest:
+        log.warning("batch members failed beside others and compiled alone", members=len(rest))
+
+
+async def _compile_and_run(
+    group: list[BatchItem],
+    job_dir: Path,
+    ctx: JobContext,
+    slot: int,
+    outcome: BatchOutcome,
+    groups: list[list[BatchItem]],
+    failed_beside_others: list[BatchItem],
+) -> None:
+    clippy = ctx.options.clippy != "off" and ctx.clippy_driver is not None
+    edition = group[0].problem.edition
     written: dict[str, str] = {}
     while group:
         process, diagnostics, with_clippy = await _compile(job_dir, group, written, edition, ctx, clippy)
@@ -321,6 +351,8 @@ async def _judge_group(
         for position, item in enumerate(group):
             if position in isolate:
                 outcome.isolate.append((item, "compile error the batch cannot attribute"))
+            elif position in per_member and len(group) > 1:
+                failed_beside_others.append(item)
             elif position in per_member:
                 judged = SampleOutcome(
                     judged_by=_judge(item),
@@ -348,7 +380,7 @@ async def _compile_each_alone(
     loop."""
     for position, item in enumerate(group):
         member_dir = job_dir / f"m{position}"
-        member_dir.mkdir(mode=0o755)
+        member_dir.mkdir(mode=0o755, parents=True)
         write_batch_crate(member_dir, [item])
     argv, with_clippy = compiler_argv(ctx, clippy)
     budget = batch_compile_budget(ctx.options.compile_budget, 1)
@@ -406,17 +438,7 @@ async def _run_harness(
     budget = ctx.options.run_budget
     uid_base = harness_uid_base(slot) if ctx.sandbox.setpriv is not None else 0
     child_wall = wall_backstop(budget)
-    settings = HarnessSettings(
-        cpu_seconds=max(1, int(budget + 0.999)),
-        wall_ms=int(child_wall * 1000),
-        children=CHILDREN_PER_HARNESS,
-        uid_base=uid_base,
-        address_space=ctx.options.run_memory,
-        processes=ctx.options.run_processes,
-        file_size=TEST_FILE_SIZE,
-        output_cap=CHILD_OUTPUT_CAP,
-        values_cap=VALUES_CAP,
-    )
+    settings = harness_settings(ctx.options, children=CHILDREN_PER_HARNESS, uid_base=uid_base)
     argv = [f"./{BINARY_NAME}", *settings.argv()]
     rounds = -(-len(group) // CHILDREN_PER_HARNESS)
     limits = Limits(cpu_seconds=HARNESS_CPU_SECONDS, address_space=ctx.options.run_memory, file_size=TEST_FILE_SIZE)
@@ -449,9 +471,7 @@ async def _run_harness(
             lints = clippy_diagnostics.clippy_lints_within(f"{item.name}.rs", first, last)
             judged.clippy_clean = not lints
             judged.clippy_lints = lint_names(lints)
-        judged.test = judge_child(record, item.module.main_style, budget)
-        if item.problem.cases:
-            judged.test = judge_values(item.problem, judged.test, record.values_data, record.values_bytes)
+        judged.test = judge_record(item.problem, record, item.module.main_style, budget)
         if not judged.test.passed:
             output = record.output_text
             tests_line = item.module.shim_line + (0 if item.module.main_style else WRAPPER_HEAD_LINES)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sigil_eval.cargo_cache.warm import HARNESS_CRATE, SAMPLE_CRATES
 from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import wall_backstop
 from sigil_eval.records import TestStyle
@@ -38,7 +39,7 @@ def rustc_args(edition: str, test_style: TestStyle, ctx: JobContext) -> list[str
         "-C",
         "debuginfo=0",
         "--error-format=json",
-        *ctx.cache.extern_args(),
+        *ctx.cache.extern_args((*SAMPLE_CRATES, HARNESS_CRATE)),  # the harness runs the tests (`isolated`)
     ]
     if test_style == "cfg_test":
         args.append("--test")

@@ -32,8 +32,7 @@ struct Config {
     values_cap: usize,
 }
 
-fn config() -> Config {
-    let a: Vec<u64> = std::env::args().skip(1).map(|s| s.parse().expect("numeric argument")).collect();
+fn config(a: &[u64]) -> Config {
     Config {
         cpu_seconds: a[0],
         wall_ms: a[1],
@@ -113,9 +112,10 @@ fn child(entry: &Entry, cfg: &Config, report_w: libc::c_int, out_w: libc::c_int,
     }
     let stack = if entry.main_style { 8 << 20 } else { 2 << 20 };
     let (mut passed, mut failed) = (0u64, 0u64);
-    for (name, test) in entry.tests {
+    for (_name, test) in entry.tests {
         let f = *test;
-        let outcome = std::thread::Builder::new().name(name.to_string()).stack_size(stack).spawn(f);
+        // unnamed: a test thread's name would tell the sample where its tests live
+        let outcome = std::thread::Builder::new().stack_size(stack).spawn(f);
         match outcome.map(|h| h.join()) {
             Ok(Ok(())) => passed += 1,
             _ => failed += 1,
@@ -211,7 +211,7 @@ fn finish(r: &mut Running, entries: &[Entry], cfg: &Config) {
         report = format!("[{},{}]", passed, failed);
     }
     let line = format!(
-        "SIGIL {{\"index\":{},\"exited\":{},\"code\":{},\"signal\":{},\"killed\":{},\"report\":{},\"wall_ms\":{},\"output_bytes\":{},\"output\":\"{}\",\"values_bytes\":{},\"values\":\"{}\"}}\n",
+        "\nSIGIL {{\"index\":{},\"exited\":{},\"code\":{},\"signal\":{},\"killed\":{},\"report\":{},\"wall_ms\":{},\"output_bytes\":{},\"output\":\"{}\",\"values_bytes\":{},\"values\":\"{}\"}}\n",
         entries[r.entry].index, exited, code, signal, r.killed, report,
         r.started.elapsed().as_millis(), r.out_total, hex(&r.out_buf), r.values_total, hex(&r.values_buf)
     );
@@ -221,8 +221,16 @@ fn finish(r: &mut Running, entries: &[Entry], cfg: &Config) {
     lock.flush().unwrap();
 }
 
+/// The batch crate's entry: the settings come as the process's arguments.
 pub fn run(entries: &[Entry]) {
-    let cfg = config();
+    let settings: Vec<u64> = std::env::args().skip(1).map(|s| s.parse().expect("numeric argument")).collect();
+    run_with(&settings, entries);
+}
+
+/// The isolated path's entry (one sample's crate, run by libtest as its one selected test): the settings are
+/// compiled in, since libtest owns the process's arguments.
+pub fn run_with(settings: &[u64], entries: &[Entry]) {
+    let cfg = config(settings);
     unsafe {
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         libc::signal(libc::SIGPIPE, libc::SIG_IGN);

@@ -4,7 +4,13 @@ the order of `HarnessSettings`' fields, and the record it prints per child on it
 
 from __future__ import annotations
 
+import math
+
 import msgspec
+
+from sigil_eval.options import EvalOptions, wall_backstop
+from sigil_eval.program.oracle import VALUES_CAP
+from sigil_eval.runner.limits import CHILD_OUTPUT_CAP, TEST_FILE_SIZE
 
 RECORD_PREFIX = b"SIGIL "
 UID_SWITCH_FAILED = (2**64 - 1, 2**64 - 1)  # the report of a child that could not take its uid
@@ -23,6 +29,26 @@ class HarnessSettings(msgspec.Struct, frozen=True, kw_only=True):
 
     def argv(self) -> list[str]:
         return [str(getattr(self, name)) for name in self.__struct_fields__]
+
+    def rust_array(self) -> str:
+        """The settings as the isolated path compiles them in (`run_with(&[…], …)`)."""
+        return "[" + ", ".join(f"{getattr(self, name)}u64" for name in self.__struct_fields__) + "]"
+
+
+def harness_settings(options: EvalOptions, *, children: int, uid_base: int) -> HarnessSettings:
+    """The harness's settings for a run under `options`, in either path."""
+    budget = options.run_budget
+    return HarnessSettings(
+        cpu_seconds=max(1, math.ceil(budget)),
+        wall_ms=int(wall_backstop(budget) * 1000),
+        children=children,
+        uid_base=uid_base,
+        address_space=options.run_memory,
+        processes=options.run_processes,
+        file_size=TEST_FILE_SIZE,
+        output_cap=CHILD_OUTPUT_CAP,
+        values_cap=VALUES_CAP,
+    )
 
 
 class ChildRecord(msgspec.Struct, frozen=True):

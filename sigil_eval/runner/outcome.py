@@ -28,12 +28,15 @@ class SampleOutcome:
     run_ms: float | None = None
     test: TestVerdict | None = None
     run_output: str = ""  # the test run's stdout and stderr as captured (kept only when it did not pass)
+    refused: str = ""  # why the sample was not judged at all (a shape no verdict of which could be trusted)
 
 
 def to_result(result: Result, outcome: SampleOutcome, *, clippy: ClippyMode, compile_budget: float) -> Result:
     """Fill `result` (a started record: ids, completion, main_free) with the verdict `outcome` implies."""
     result.judged_by = outcome.judged_by
     result.compile_time_ms = round(outcome.compile_ms, 3)
+    if outcome.refused:
+        return finish(result, "invalid_sample", outcome.refused)
     if outcome.compile_timed_out:
         result.clippy_ok = outcome.clippy_clean
         return finish(result, "compile_timeout", f"compile exceeded {compile_budget:g} s")

@@ -53,6 +53,63 @@ _PATTERNS = {
 }
 
 
+_IMPL = re.compile(r"\bimpl\b")
+_DEFINED_TYPE = re.compile(r"\b(?:struct|enum|union|type)\s+([A-Za-z_]\w*)")
+_SELF_TYPE_HEAD = re.compile(r"(?:&\s*(?:'\w+\s*)?(?:mut\b\s*)?)*(?:[A-Za-z_]\w*\s*::\s*)*([A-Za-z_]\w*)\s*(?:<|$)")
+FOREIGN_IMPL = "impl of a trait for a type the program does not define"
+
+
+def foreign_trait_impl(completion: str, program_before_tests: str) -> bool:
+    """Whether the completion (masked) implements a trait for a type its program does not define — a std type
+    (`impl PartialEq<Mine> for i32`), a generic parameter (`impl<T> Tr for T`), a reference, slice or tuple of
+    such. Such an impl is crate-wide: in a batch it changes type inference and method resolution for every
+    neighbour (their `x == vec![]` becomes ambiguous), so the sample is compiled alone. Impls inside function
+    bodies count too: they are no less crate-wide."""
+    local = set(_DEFINED_TYPE.findall(program_before_tests))
+    for found in _IMPL.finditer(completion):
+        header = _impl_header(completion, found.end())
+        target = _for_target(header)
+        if target is None:
+            continue  # an inherent impl: only of the program's own types, which no neighbour names
+        head = _SELF_TYPE_HEAD.match(target.strip())
+        if head is None or head.group(1) not in local or head.group(1) in _generic_names(header):
+            return True
+    return False
+
+
+def _impl_header(text: str, start: int) -> str:
+    """What follows `impl` up to its body's `{` (or `where`), angle brackets balanced."""
+    depth = 0
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == "<":
+            depth += 1
+        elif ch == ">" and text[i - 1] != "-":
+            depth -= 1
+        elif depth <= 0 and (ch in "{;" or (text.startswith("where", i) and not text[i - 1].isalnum())):
+            return text[start:i]
+    return text[start:]
+
+
+def _for_target(header: str) -> str | None:
+    """The self type of a trait impl's header (what follows its top-level `for`), None for an inherent impl."""
+    depth = 0
+    for found in re.finditer(r"<|>|\bfor\b", header):
+        token = found.group()
+        if token == "<":
+            depth += 1
+        elif token == ">" and header[found.start() - 1] != "-":
+            depth -= 1
+        elif token == "for" and depth == 0 and not re.match(r"\s*<", header[found.end() :]):
+            return header[found.end() :]
+    return None
+
+
+def _generic_names(header: str) -> set[str]:
+    generics = re.match(r"\s*<(.*?)>\s*(?=[A-Za-z_&(\[:])", header, re.S)
+    return set(re.findall(r"(?<!')\b([A-Za-z_]\w*)\b", generics.group(1))) if generics else set()
+
+
 def isolation_reason(problem: Problem, program: Program, masked: str | None = None) -> str | None:
     """Why this sample must be compiled alone, or None when it may join a batch (`masked`: the program's
     `code_mask`, when the caller has it). A syntax error is no reason: with one file per sample rustc reports
@@ -68,6 +125,8 @@ def isolation_reason(problem: Problem, program: Program, masked: str | None = No
     for label, pattern in completion_patterns:
         if pattern.search(completion):
             return label
+    if foreign_trait_impl(completion, masked[: program.test_start]):
+        return FOREIGN_IMPL
     return None
 
 

@@ -105,6 +105,14 @@ def judge_child(record: ChildRecord, main_style: bool, budget_s: float) -> TestV
     return TestVerdict(True, None, "main ran to the end" if main_style else f"{passed} test(s) passed")
 
 
+def judge_record(problem: Problem, record: ChildRecord, main_style: bool, budget_s: float) -> TestVerdict:
+    """A harness child's record, in either path: its run, and for a problem with cases the values it returned."""
+    verdict = judge_child(record, main_style, budget_s)
+    if problem.cases:
+        verdict = judge_values(problem, verdict, record.values_data, record.values_bytes)
+    return verdict
+
+
 def judge_values(problem: Problem, run: TestVerdict, values: bytes, total_bytes: int) -> TestVerdict:
     """An oracle test's run (calls only) and the values it returned. A run that finished: the values decide. A
     run that did not (a panic, a timeout, a signal): if a value it returned before that was wrong, the verdict is

