@@ -151,6 +151,7 @@ class RunSetting(msgspec.Struct, kw_only=True):
     problem_set: str = ""
     problem_set_sha256: str = ""
     prelude_applied: int = 0  # problems that received the HumanEval-X `use` prelude
+    oracle_problems: int = 0  # problems judged out of process (their tests are cases); the rest run in process
     mode: str = "batched"
     sandbox: str = ""
     clippy: str = ""
@@ -185,11 +186,13 @@ class Report(msgspec.Struct, kw_only=True):
     error_types: dict[str, int]
     per_problem: dict[str, ProblemTally]
     generation_errors: int = 0  # samples the model server never answered (rejected, not scored)
+    oracle_proof_rate: float | None = None  # samples whose pass could only come from values compared outside
     # RunSetting's fields
     rustc_version: str = ""
     problem_set: str = ""
     problem_set_sha256: str = ""
     prelude_applied: int = 0
+    oracle_problems: int = 0
     mode: str = "batched"
     sandbox: str = ""
     clippy: str = ""

@@ -16,16 +16,18 @@ SOURCE = HARNESS.read_text()
 
 
 def test_the_settings_are_read_in_the_order_they_are_written() -> None:
-    body = SOURCE[SOURCE.index("fn config() -> Config {") :]
+    body = SOURCE[SOURCE.index("fn config(a: &[u64]) -> Config {") :]
     read = re.findall(r"^\s*(\w+): a\[(\d+)\]", body[: body.index("\n}\n")], re.M)
     assert [name for name, _ in read] == list(HarnessSettings.__struct_fields__)
     assert [int(i) for _, i in read] == list(range(len(read)))
     settings = HarnessSettings(**{name: i + 1 for i, name in enumerate(HarnessSettings.__struct_fields__)})
     assert settings.argv() == [str(i + 1) for i in range(len(read))]
+    assert settings.rust_array() == "[" + ", ".join(f"{i + 1}u64" for i in range(len(read))) + "]"
 
 
 def test_the_record_printed_is_the_record_decoded() -> None:
-    line = next(line for line in SOURCE.splitlines() if '"SIGIL {{' in line)
+    line = next(line for line in SOURCE.splitlines() if "SIGIL {{" in line)
+    assert line.strip().startswith('"\\nSIGIL {{')  # a record begins a line, whatever was printed before it
     printed = re.findall(r'\\"(\w+)\\":', line)
     assert printed == list(ChildRecord.__struct_fields__)
 

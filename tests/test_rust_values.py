@@ -42,6 +42,11 @@ pytestmark = pytest.mark.fast
         ("Some((1, 2))", "Option<(isize, isize)>", [1, 2]),
         ("HashMap::from([('a', 1), ('b', 2)])", "HashMap<char, i32>", [["a", 1], ["b", 2]]),
         ("vec![vec![1], vec![]]", "Vec<Vec<i32>>", [[1], []]),
+        ("(3 + 5 + 7, 3 * 5 * 7)", "(i32, i32)", [15, 105]),
+        ("-7 / 2", "i32", -3),  # truncated toward zero, as Rust
+        ("-7 % 2", "i32", -1),
+        ("2.0 / 3.0", "f64", 2.0 / 3.0),
+        ("1 - -1", "i64", 2),
     ],
 )
 def test_literals_read_as_the_oracle_compares_them(text: str, type_text: str, expected: Any) -> None:
@@ -53,7 +58,9 @@ def test_literals_read_as_the_oracle_compares_them(text: str, type_text: str, ex
     [
         ("f(1)", "i32"),  # a call
         ("x", "i32"),  # a variable
-        ("1 + 2", "i32"),  # arithmetic
+        ("1.0 / 3.0", "f32"),  # Rust computes it in f32: read only where an f64 goes
+        ("1 / 0", "i32"),
+        ("1 + 2.0", "f64"),
         ("1", "f64"),  # Rust refuses an integer literal where a float goes
         ("1.5", "i32"),
         ("300", "u8"),  # does not fit: rustc refuses the test itself

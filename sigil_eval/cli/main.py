@@ -19,7 +19,7 @@ from sigil_eval.cli.generate import add_generation_flags, generate_command, run_
 from sigil_eval.cli.judging import interactive, judge_into, report_files
 from sigil_eval.cli.report import add_report_flag, add_report_parser, report_command
 from sigil_eval.cli.serve import add_serve_parser, serve_command
-from sigil_eval.datasets.check import check_problem_set, format_defects
+from sigil_eval.datasets.check import check_problem_set, format_defects, format_in_process
 from sigil_eval.datasets.demo import demo_samples
 from sigil_eval.datasets.humaneval.build import build as build_set
 from sigil_eval.datasets.humaneval.build import built_set_path
@@ -244,6 +244,7 @@ async def _dataset_check(args: argparse.Namespace) -> int:
         clippy="off",
     )
     print(format_defects(problem_set.name, defects, checked))
+    print(format_in_process(problem_set))
     return 1 if defects else 0
 
 

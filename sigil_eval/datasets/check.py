@@ -94,3 +94,12 @@ def format_defects(name: str, defects: list[Defect], checked: int) -> str:
         for d in defects:
             lines.append(f"  {d.task_id:<{width}}  {d.check:<22} {d.verdict:<18} {d.detail}")
     return "\n".join(lines)
+
+
+def format_in_process(problem_set: ProblemSet) -> str:
+    """How many problems are judged out of process (their tests are cases), and why each other one is not."""
+    in_process = problem_set.in_process
+    total = len(problem_set.problems)
+    lines = [f"{problem_set.name}: {total - len(in_process)} of {total} problems judged out of process (cases)"]
+    lines += [f"  in process: {task_id}: {reason}" for task_id, reason in sorted(in_process.items())]
+    return "\n".join(lines)

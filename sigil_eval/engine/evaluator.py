@@ -130,6 +130,7 @@ class Evaluator:
             problem_set=self.problem_set.name,
             problem_set_sha256=self.problem_set.sha256,
             prelude_applied=self.problem_set.prelude_applied,
+            oracle_problems=len(self.problem_set.problems) - len(self.problem_set.in_process),
             mode=self.options.mode,
             sandbox=ctx.sandbox.kind,
             clippy=self.options.clippy if ctx.toolchain.clippy_driver else "missing",

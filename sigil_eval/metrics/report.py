@@ -28,6 +28,7 @@ class Tally:
         self.compile_ms_sum, self.compile_ms_count = 0.0, 0
         self.binary_bytes_sum, self.binary_bytes_count = 0, 0
         self.error_types: Counter[str] = Counter()
+        self.oracle_proof = 0
 
     @classmethod
     def of(cls, results: Iterable[Result]) -> Tally:
@@ -45,6 +46,7 @@ class Tally:
         self.samples += 1
         self.compiled += bool(result.compile_ok)
         self.main_free += result.main_free
+        self.oracle_proof += result.oracle_proof
         if result.clippy_ok is not None:
             self.clippy_judged += 1
             self.clippy_clean += result.clippy_ok
@@ -85,6 +87,7 @@ class Tally:
             avg_binary_size_bytes=_ratio(self.binary_bytes_sum, self.binary_bytes_count),
             error_types=dict(self.error_types.most_common()),
             per_problem=dict(sorted(self.per_problem.items())),
+            oracle_proof_rate=_ratio(self.oracle_proof, self.samples),
             rejections=list(rejections),
             generation_errors=sum(r.reason.startswith(GENERATION_FAILED) for r in rejections),
             elapsed_s=round(elapsed_s, 3),
@@ -115,6 +118,11 @@ def format_summary(report: Report) -> str:
     lines.append(
         f"  problem set: {report.problem_set} sha256 {report.problem_set_sha256[:16]}"
         + (f" (HumanEval-X `use` prelude added to {report.prelude_applied} problems)" if report.prelude_applied else "")
+    )
+    lines.append(
+        f"  judged out of process (tests as cases): {report.oracle_problems} of the set's problems"
+        + ("" if report.oracle_proof_rate is None else f", {report.oracle_proof_rate:.1%} of these samples")
+        + " (`sigil-eval dataset check` lists the others and why)"
     )
     for name, value in report.pass_at_k.items():
         lines.append(f"  {name:<10} {value:.4f}")

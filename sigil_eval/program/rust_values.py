@@ -38,7 +38,7 @@ _TOKEN = re.compile(
   | (?P<lifetime>'[A-Za-z_]\w*)
   | (?P<number>\d[\d_]*(?:\.(?!\.)[\d_]*)?(?:[eE][+-]?\d[\d_]*)?(?:_?(?:[iu](?:8|16|32|64|128|size)|f32|f64))?)
   | (?P<path>[A-Za-z_]\w*(?:\s*::\s*(?:<[^<>]*>|[A-Za-z_]\w*))*)
-  | (?P<punct>::|->|[-!&*()\[\]{},;:<>=.|+])
+  | (?P<punct>::|->|[-!&*/%()\[\]{},;:<>=.|+])
     """,
     re.VERBOSE | re.DOTALL,
 )
@@ -137,6 +137,21 @@ class _Reader:
         return found
 
     def value(self) -> Any:
+        """A sum of products of literals: `+ - * / %` on numbers, as Rust evaluates them."""
+        found = self._product()
+        while self.peek() in (("punct", "+"), ("punct", "-")):
+            operator = self.take()[1]
+            found = _arithmetic(operator, found, self._product())
+        return found
+
+    def _product(self) -> Any:
+        found = self._postfix()
+        while self.peek() in (("punct", "*"), ("punct", "/"), ("punct", "%")):
+            operator = self.take()[1]
+            found = _arithmetic(operator, found, self._postfix())
+        return found
+
+    def _postfix(self) -> Any:
         found = self._primary()
         while self.peek() == ("punct", "."):  # `.to_string()` and friends change the type, not the value
             method = self.peek(1)[1]
@@ -154,7 +169,7 @@ class _Reader:
             return _number(text)
         if kind == "punct":
             if text == "-":
-                number = self._primary()
+                number = self._postfix()
                 if isinstance(number, bool) or not isinstance(number, int | float):
                     raise NotALiteral("minus before a non-number")
                 return -number
@@ -222,6 +237,35 @@ class _Reader:
         raise NotALiteral(f"the name {text!r}")
 
 
+class Computed(float):
+    """A float that arithmetic made, in double precision: Rust computes it in the type's own precision, which for
+    f32 may round differently, so it is only read where an f64 goes."""
+
+    __slots__ = ()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _arithmetic(operator: str, left: Any, right: Any) -> Any:
+    if not (_is_number(left) and _is_number(right)) or isinstance(left, float) != isinstance(right, float):
+        raise NotALiteral(f"{operator} on something other than two numbers of one kind")
+    if isinstance(left, float):
+        if operator in "/%" and right == 0:
+            raise NotALiteral("division by zero")
+        computed = {"+": left + right, "-": left - right, "*": left * right, "/": left / right}.get(operator)
+        if computed is None:
+            raise NotALiteral("% on floats")
+        return Computed(computed)
+    if operator in "/%":
+        if right == 0:
+            raise NotALiteral("division by zero")  # rustc refuses it
+        quotient = abs(left) // abs(right) * (1 if (left < 0) == (right < 0) else -1)  # truncated, as Rust
+        return quotient if operator == "/" else left - quotient * right
+    return {"+": left + right, "-": left - right, "*": left * right}[operator]
+
+
 class _Some:
     """`Some(x)`, kept apart from `x` until the expected type says whether an Option is wanted."""
 
@@ -286,7 +330,9 @@ def typed(found: Any, ty: RustType) -> Any:
     if name in FLOAT_TYPES:
         if isinstance(found, bool) or not isinstance(found, float):
             raise NotALiteral(f"{name} expected")  # Rust refuses an integer literal where a float goes
-        return found
+        if isinstance(found, Computed) and name == "f32":
+            raise NotALiteral("float arithmetic where an f32 goes")
+        return float(found)
     if name == "bool":
         if not isinstance(found, bool):
             raise NotALiteral("bool expected")
