@@ -18,7 +18,7 @@ repeats), CPU seconds of the process and its children (wait4), how many samples 
 verdicts' differences from the isolated path's (or, without it, the first configuration's) on the fields both
 paths must agree on (exit 1 on any). The ratio in parentheses is against the first configuration.
 With `--public`, the public sets beside the repository (../shared/data) are judged instead, shared against isolated
-(once each): every problem's reference body (and HumanEvalPack's buggy one), and mutants (`todo!()`,
+(once each; with `--baseline`, the baseline too, `--repeat` times, and `--skip-isolated` leaves isolated out): every problem's reference body (and HumanEvalPack's buggy one), and mutants (`todo!()`,
 `Default::default()`, the whole function with `todo!()`); MBPP-rs, which has no reference bodies, the mutants
 and an early `exit(0)`. Problems whose tests draw random inputs are left out (their verdicts are a lottery).
 This is a benchmark, not a test: nothing here gates CI.
@@ -192,7 +192,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
         subprocess.run([EXE, "warm"], check=True, capture_output=True)
-        same = public_sets(directory) if args.public else sweeps(args, directory)
+        if args.baseline:  # its crate cache (another harness, another cache dir) built before anything is timed
+            subprocess.run(
+                [sys.executable, "-c", CHECKOUT_BOOT, str(args.baseline), "warm"], check=True, capture_output=True
+            )
+        same = public_sets(args, directory) if args.public else sweeps(args, directory)
     sys.exit(0 if same else 1)
 
 
@@ -214,7 +218,7 @@ def sweeps(args: argparse.Namespace, directory: Path) -> bool:
     return compare("one sample per problem", single, configs, directory, args.repeat) and same
 
 
-def public_sets(directory: Path) -> bool:
+def public_sets(args: argparse.Namespace, directory: Path) -> bool:
     same = True
     for name, (relative, fields) in PUBLIC_SETS.items():
         if not (SHARED_DATA / relative).exists():
@@ -223,9 +227,13 @@ def public_sets(directory: Path) -> bool:
         samples = directory / "public.jsonl"
         write_jsonl(samples, public_samples(SHARED_DATA / relative, fields))
         flags = ["--problems", str(SHARED_DATA / relative)]
-        configs: dict[str, Config] = {"batched, shared tests": (flags, None)}
-        configs["isolated"] = ([*flags, "--mode", "isolated"], None)
-        same &= compare(name, samples, configs, directory, 1)
+        configs: dict[str, Config] = {}
+        if args.baseline:
+            configs[f"batched, {args.baseline.name}"] = (flags, args.baseline)
+        configs["batched, shared tests"] = (flags, None)
+        if not args.skip_isolated:
+            configs["isolated"] = ([*flags, "--mode", "isolated"], None)
+        same &= compare(name, samples, configs, directory, args.repeat if args.baseline else 1)
     return same
 
 

@@ -232,7 +232,7 @@ def test_control_each_attack_passes_the_tests_as_written(attack: str, tmp_path: 
         answer = ATTACKS[attack](problem)
         if answer is None or "use " in problem.prompt:
             continue
-        program = assemble(problem, answer, prelude=False)
+        program = assemble(problem, answer, prelude=False).with_tests(problem.test)  # the tests as written
         run = _plain_rustc(program.source, problem.test_style, tmp_path)
         tried += 1
         passes += run.returncode == 0
@@ -295,15 +295,17 @@ def test_a_poisoning_neighbour_changes_no_verdict(
         batch_size=20,
         clippy="off",
         reuse_verdicts=True,
-        verdict_store=str(store),
+        verdict_store=store,
     )
     assert [r.passed for r in batched] == [r.passed for r in alone], [(r.completion_id, r.result) for r in batched]
+    poisoners = [r for r in batched if str(r.completion_id).startswith("poisoner")]
     if routing == "on":
-        assert all(r.judged_by.startswith("isolated") for r in batched if str(r.completion_id).startswith("poisoner"))
+        assert all(r.judged_by == f"isolated: {route.FOREIGN_IMPL}" for r in poisoners)
+    else:  # the victims failed beside a poisoner, and the net caught it
+        caught = [r for r in batched if r.judged_by == "isolated: compiled alone after failing beside others"]
+        assert caught and all(str(r.completion_id).startswith("victim") for r in caught)
     victims = [s for s in samples if str(s["completion_id"]).startswith("victim")]
-    served = judge(
-        victims, problems, mode="batched", workers=1, clippy="off", reuse_verdicts=True, verdict_store=str(store)
-    )
+    served = judge(victims, problems, mode="batched", workers=1, clippy="off", reuse_verdicts=True, verdict_store=store)
     assert all(r.passed and r.judged_by == "store" for r in served), [(r.judged_by, r.result) for r in served]
 
 

@@ -111,6 +111,10 @@ def problem_file() -> Iterator[Path]:
         "\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
         f'        assert_eq!(answer(), String::from("{SECRET}"));\n    }}\n}}\n'
     )
+    # the same test, written so that it is not read as cases (a method on the call): it runs in process
+    kept_in_process = in_process.replace(
+        f'assert_eq!(answer(), String::from("{SECRET}"));', f'assert!(answer().eq(&String::from("{SECRET}")));'
+    )
     rows = [
         {
             "task_id": "O/answer",
@@ -120,7 +124,7 @@ def problem_file() -> Iterator[Path]:
             "cases": [{"call": "answer()", "expected": SECRET}],
             "result_type": "String",
         },
-        {"task_id": "I/answer", "prompt": signature, "entry_point": "answer", "test": in_process},
+        {"task_id": "I/answer", "prompt": signature, "entry_point": "answer", "test": kept_in_process},
     ]
     write_jsonl(path, rows)
     path.chmod(0o644)
