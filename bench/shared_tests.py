@@ -18,7 +18,8 @@ repeats), CPU seconds of the process and its children (wait4), how many samples 
 verdicts' differences from the isolated path's (or, without it, the first configuration's) on the fields both
 paths must agree on (exit 1 on any). The ratio in parentheses is against the first configuration.
 With `--public`, the public sets beside the repository (../shared/data) are judged instead, shared against isolated
-(once each; with `--baseline`, the baseline too, `--repeat` times, and `--skip-isolated` leaves isolated out): every problem's reference body (and HumanEvalPack's buggy one), and mutants (`todo!()`,
+(once each; with `--baseline`, the baseline too, `--repeat` times, and `--skip-isolated` leaves isolated out):
+every problem's reference body (and HumanEvalPack's buggy one), and mutants (`todo!()`,
 `Default::default()`, the whole function with `todo!()`); MBPP-rs, which has no reference bodies, the mutants
 and an early `exit(0)`. Problems whose tests draw random inputs are left out (their verdicts are a lottery).
 This is a benchmark, not a test: nothing here gates CI.
