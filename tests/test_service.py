@@ -220,3 +220,32 @@ def test_binding_beyond_loopback_needs_a_token() -> None:
         [exe, "serve", "--token-env", "SIGIL_NO_SUCH_VARIABLE"], capture_output=True, text=True, timeout=60
     )
     assert unset.returncode == 2 and "SIGIL_NO_SUCH_VARIABLE" in unset.stderr
+
+
+POISONER = (
+    "    a + b\n}\n#[derive(Debug)]\npub struct Poison;\n"
+    "impl PartialEq<Poison> for i64 {\n    fn eq(&self, _: &Poison) -> bool { false }\n}\n"
+)
+HONEST_WITH_EMPTY = "    let v = vec![a, b];\n    if v == [] {\n        return 0;\n    }\n    v.iter().sum()\n}\n"
+
+
+def test_one_client_cannot_change_another_clients_verdicts(service: Service) -> None:
+    """A client whose answers make `v == []` ambiguous for every neighbour in a crate (an impl for `i64`) and a
+    client with honest answers that compare with `[]`, at once: the honest answers all pass."""
+    poisoners = [{"task_id": "Example/0", "completion": POISONER + f"// {i}\n"} for i in range(4)]
+    honest = [{"task_id": "Example/0", "completion": HONEST_WITH_EMPTY + f"// {i}\n"} for i in range(12)]
+    answers: dict[str, Any] = {}
+
+    async def client(name: str, samples: list[dict[str, Any]], http: httpx.AsyncClient) -> None:
+        response = await http.post(service.url + "/v1/evaluate", json={"samples": samples}, headers=AUTH)
+        assert response.status_code == 200, response.text
+        answers[name] = response.json()["results"]
+
+    async def main() -> None:
+        async with httpx.AsyncClient(timeout=300) as http, anyio.create_task_group() as group:
+            group.start_soon(client, "poisoner", poisoners, http)
+            group.start_soon(client, "honest", honest, http)
+
+    anyio.run(main)
+    assert all(r["passed"] for r in answers["honest"]), [r["result"] for r in answers["honest"] if not r["passed"]]
+    assert all(r["passed"] for r in answers["poisoner"])

@@ -459,6 +459,9 @@ async def _run_harness(
             continue
         if record.report == UID_SWITCH_FAILED:
             raise SandboxError("the batch harness cannot switch to its unprivileged uid")
+        if record.spawn_failed:
+            outcome.isolate.append((item, "the batch harness could not start its test"))
+            continue
         shared = item.module.shared
         judged = SampleOutcome(
             judged_by=_judge(item),

@@ -63,6 +63,7 @@ struct Running {
     killed: bool,
     closed: [bool; 3], // report, output, values at EOF: polled no more (a closed pipe polls ready forever)
     uid_slot: u32,
+    spawn_failed: bool, // fork failed: infrastructure, never the sample's verdict
 }
 
 fn token() -> u64 {
@@ -135,6 +136,26 @@ fn report(fd: libc::c_int, tok: u64, passed: u64, failed: u64) {
     }
 }
 
+/// Kill every process left with `uid` (one that left the child's process group, say) before the uid is given to
+/// the next child: nothing a member leaves behind may reach a later member. A helper takes the uid and signals
+/// everything that uid may signal, which is that uid's processes, itself excepted.
+fn reap_uid(uid: u32) {
+    unsafe {
+        let pid = libc::fork();
+        if pid == 0 {
+            libc::setgroups(0, std::ptr::null());
+            if libc::setgid(uid) == 0 && libc::setuid(uid) == 0 {
+                libc::kill(-1, libc::SIGKILL);
+            }
+            libc::_exit(0);
+        }
+        if pid > 0 {
+            let mut status = 0;
+            libc::waitpid(pid, &mut status, 0);
+        }
+    }
+}
+
 fn pipe() -> (libc::c_int, libc::c_int) {
     let mut fds = [0; 2];
     unsafe {
@@ -166,7 +187,8 @@ fn spawn(entries: &[Entry], at: usize, cfg: &Config, uid_slot: u32) -> Running {
     Running {
         entry: at, pid, report: report_r, output: out_r, values: values_r, started: Instant::now(), token: tok,
         report_buf: Vec::new(), out_buf: Vec::new(), out_total: 0, values_buf: Vec::new(), values_total: 0,
-        status: None, killed: false, closed: [false; 3], uid_slot,
+        status: if pid < 0 { Some(0) } else { None }, killed: false, closed: [pid < 0; 3], uid_slot,
+        spawn_failed: pid < 0,
     }
 }
 
@@ -194,8 +216,15 @@ fn finish(r: &mut Running, entries: &[Entry], cfg: &Config) {
     drain(r.report, &mut r.report_buf, 24, &mut ignored);
     drain(r.output, &mut r.out_buf, cfg.output_cap, &mut r.out_total);
     drain(r.values, &mut r.values_buf, cfg.values_cap, &mut r.values_total);
+    if !r.spawn_failed {
+        unsafe {
+            libc::killpg(r.pid, libc::SIGKILL); // leftovers of the child's group (forked helpers, threads)
+        }
+        if cfg.uid_base != 0 {
+            reap_uid(cfg.uid_base + r.uid_slot);
+        }
+    }
     unsafe {
-        libc::killpg(r.pid, libc::SIGKILL); // leftovers of the child's group (forked helpers, threads)
         libc::close(r.report);
         libc::close(r.output);
         libc::close(r.values);
@@ -211,9 +240,9 @@ fn finish(r: &mut Running, entries: &[Entry], cfg: &Config) {
         report = format!("[{},{}]", passed, failed);
     }
     let line = format!(
-        "\nSIGIL {{\"index\":{},\"exited\":{},\"code\":{},\"signal\":{},\"killed\":{},\"report\":{},\"wall_ms\":{},\"output_bytes\":{},\"output\":\"{}\",\"values_bytes\":{},\"values\":\"{}\"}}\n",
+        "\nSIGIL {{\"index\":{},\"exited\":{},\"code\":{},\"signal\":{},\"killed\":{},\"report\":{},\"wall_ms\":{},\"output_bytes\":{},\"output\":\"{}\",\"values_bytes\":{},\"values\":\"{}\",\"spawn_failed\":{}}}\n",
         entries[r.entry].index, exited, code, signal, r.killed, report,
-        r.started.elapsed().as_millis(), r.out_total, hex(&r.out_buf), r.values_total, hex(&r.values_buf)
+        r.started.elapsed().as_millis(), r.out_total, hex(&r.out_buf), r.values_total, hex(&r.values_buf), r.spawn_failed
     );
     let out = std::io::stdout();
     let mut lock = out.lock();
@@ -263,7 +292,11 @@ pub fn run_with(settings: &[u64], entries: &[Entry]) {
             r.closed[1] |= drain(r.output, &mut r.out_buf, cfg.output_cap, &mut r.out_total);
             r.closed[2] |= drain(r.values, &mut r.values_buf, cfg.values_cap, &mut r.values_total);
             let mut status = 0;
-            let waited = unsafe { libc::waitpid(r.pid, &mut status, libc::WNOHANG) };
+            // never waitpid(-1): a child that was never started (spawn_failed) has its status already
+            let waited = match r.status {
+                Some(_) => 0,
+                None => unsafe { libc::waitpid(r.pid, &mut status, libc::WNOHANG) },
+            };
             if waited == r.pid {
                 r.status = Some(status);
             } else if r.started.elapsed() > Duration::from_millis(cfg.wall_ms + 1000) && !r.killed {

@@ -63,6 +63,7 @@ class ChildRecord(msgspec.Struct, frozen=True):
     output: str  # hex
     values_bytes: int
     values: str  # hex
+    spawn_failed: bool = False  # the harness could not fork the child: infrastructure, never the sample's verdict
 
     @property
     def output_text(self) -> str:

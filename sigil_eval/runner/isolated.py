@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sigil_eval.cargo_cache.warm import HARNESS_CRATE
+from sigil_eval.errors import SandboxError
 from sigil_eval.options import wall_backstop
 from sigil_eval.program.assemble import TESTS_MAIN, Program
 from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, VALUES_CAP, inline_module, place
@@ -204,6 +205,8 @@ async def _run_harnessed(
             )
         outcome.run_output = (process.stdout + b"\n" + process.stderr).decode("utf-8", errors="replace").strip()
         return
+    if record.spawn_failed:
+        raise SandboxError("the test harness could not fork the process that runs a sample's tests")
     outcome.run_ms = float(record.wall_ms)
     outcome.test = judge_record(problem, record, problem.test_style == "main", budget)
     outcome.run_output = record.output_text

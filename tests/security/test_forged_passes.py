@@ -387,3 +387,31 @@ def test_public_sets_are_mostly_judged_out_of_process() -> None:
         converted = sum(bool(p.cases) for p in problems.problems.values())
         assert converted >= minimum[name], (name, converted, sorted(problems.in_process.items())[:5])
         assert all(reason for reason in problems.in_process.values()), name
+
+
+LEFTOVER = (
+    '    let _ = std::process::Command::new("setsid").args(["sh", "-c", "sleep 1; kill -9 -1"]).spawn();\n'
+    "    a + b\n}\n"
+)
+SLOW_HONEST = "    std::thread::sleep(std::time::Duration::from_millis(150));\n    a + b\n}\n"
+
+
+def test_nothing_a_member_leaves_running_reaches_a_later_member() -> None:
+    """A member starts a process that leaves its process group (`setsid`) and, a second later, kills everything its
+    uid may signal. The harness gives that uid to a later member, so the leftover would kill it; the harness kills
+    what a child's uid left before it hands the uid on."""
+    problems = {
+        "R/add": {
+            "task_id": "R/add",
+            "prompt": "fn add(a: i64, b: i64) -> i64 {\n",
+            "entry_point": "add",
+            "test": "\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
+            "        assert_eq!(add(2, 3), 5);\n    }\n}\n",
+        }
+    }
+    samples = [{"task_id": "R/add", "completion": LEFTOVER, "completion_id": "leftover"}] + [
+        {"task_id": "R/add", "completion": SLOW_HONEST + f"// {i}\n", "completion_id": f"honest {i}"} for i in range(16)
+    ]
+    results = judge(samples, problems, mode="batched", workers=1, batch_size=20, clippy="off")
+    assert all(r.judged_by.startswith("batch") for r in results)
+    assert all(r.passed for r in results), [(r.completion_id, r.result) for r in results if not r.passed]
