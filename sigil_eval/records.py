@@ -25,7 +25,7 @@ ErrorType = Literal[
 ERROR_TYPES: tuple[ErrorType, ...] = get_args(ErrorType)
 
 
-CaseComparison = Literal["eq", "rust_eq", "rust_ne", "abs_lt", "abs_le"]
+CaseComparison = Literal["eq", "rust_eq", "rust_ne", "abs_lt", "abs_le", "poly_root"]
 
 
 class Case(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
@@ -35,7 +35,8 @@ class Case(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     expected: Any  # JSON, in the form `sigil_eval.program.oracle.canonical` gives
     # how the returned value is compared with `expected` (`sigil_eval.program.oracle.compares`): "eq", the set's
     # equality (f64 within 1e-6); "rust_eq"/"rust_ne", Rust's `==`/`!=` (an `assert_eq!`/`assert_ne!` converted);
-    # "abs_lt"/"abs_le", |returned - expected| below (or at most) `tolerance`
+    # "abs_lt"/"abs_le", |returned - expected| below (or at most) `tolerance`; "poly_root", a property: the
+    # polynomial whose coefficients are `expected` is below `tolerance` in absolute value at the returned x
     compare: CaseComparison = "eq"
     tolerance: float = 0.0
 

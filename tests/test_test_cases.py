@@ -79,6 +79,25 @@ def test_asserts_become_cases(signature: str, body: str, cases: list[Case]) -> N
 
 
 @FAST
+def test_the_root_property_of_find_zero() -> None:
+    prompt = "fn poly(xs: &[f64], x: f64) -> f64 {\n    0.0\n}\nfn find_zero(xs: &[f64]) -> f64"
+    problem = problem_from_row(
+        {
+            "task_id": "t",
+            "prompt": prompt + " {\n",
+            "entry_point": "find_zero",
+            "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
+            "        assert!(poly(&[1.0, 2.0], find_zero(&[1.0, 2.0])).abs() < 1e-4);\n    }\n}\n",
+        }
+    )
+    (case,) = problem.cases
+    assert case == Case(call="find_zero(&[1.0, 2.0])", expected=[1.0, 2.0], compare="poly_root", tolerance=1e-4)
+    ty = oracle.result_type("f64")
+    assert oracle.compares(case, -0.5, ty) and oracle.compares(case, -0.50001, ty)
+    assert not oracle.compares(case, -0.6, ty) and not oracle.compares(case, "NaN", ty)
+
+
+@FAST
 def test_fn_main_tests_with_their_candidate_alias() -> None:
     found, _ = cases_of(_problem("fn f(n: isize) -> bool", "    assert_eq!(candidate(12), false);", main=True))
     assert found == (Case(call="f(12)", expected=False, compare="rust_eq"),)
@@ -181,7 +200,9 @@ def test_cases_give_the_verdicts_the_tests_gave_in_process(set_name: str) -> Non
         samples += [{"task_id": problem.task_id, "completion": body} for body in bodies if body]
     new = judge(samples, as_cases, workers=2, timeout=5, clippy="off")
     old = judge(samples, in_process, workers=2, timeout=5, clippy="off")
-    assert any(r.passed for r in new) and not all(r.passed for r in new)
+    assert not all(r.passed for r in new)
+    if any(p.canonical_solution for p in as_cases.problems.values()):  # MBPP-rs has no reference bodies
+        assert any(r.passed for r in new)
     differing = [
         (a.task_id, a.result, b.result)
         for a, b in zip(new, old, strict=True)

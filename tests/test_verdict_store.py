@@ -90,14 +90,26 @@ def test_whatever_can_change_a_verdict_misses_the_store(tmp_path: Path, monkeypa
         "mode": (problems, base | {"mode": "isolated"}),
         "sandbox": (problems, base | {"sandbox": "none", "allow_no_sandbox": True}),
         "edition": ({k: v | {"edition": "2018"} for k, v in problems.items()}, base),
-        "tests": ({**problems, "test_rust/0": RETURN_ONE | {"test": RETURN_ONE["test"] + "\n"}}, base),
+        # tests read as cases are keyed by their cases: another expected value (a blank line more is the same test)
+        "tests": (
+            {**problems, "test_rust/0": RETURN_ONE | {"test": RETURN_ONE["test"].replace("), 1)", "), 2)")}},
+            base,
+        ),
+        "in-process tests": (
+            {
+                **problems,
+                "test_rust/0": RETURN_ONE
+                | {"test": RETURN_ONE["test"].replace("assert_eq!(", "{ }\n        assert_eq!(")},
+            },
+            base,
+        ),
         "expected values": (
             {**problems, "O/double": ORACLE_ROW | {"cases": [{"call": "double(3)", "expected": 6}]}},
             base,
         ),
     }
     # a changed problem misses for its own samples only: the other problem's are still served
-    still_served = {"tests": 1, "expected values": 2}
+    still_served = {"tests": 1, "in-process tests": 1, "expected values": 2}
     for name, (rows, options) in variants.items():
         assert evaluate(samples, rows, **options).reused_verdicts == still_served.get(name, 0), name
     monkeypatch.setattr(fingerprint, "code_digest", lambda: "another evaluator")

@@ -178,7 +178,12 @@ def first_wrong_value(cases: tuple[Case, ...], ty: RustType, values: bytes, tota
 
 
 def _wrong(i: int, case: Case, actual: Any) -> str:
-    wanted = {"rust_ne": "anything but ", "abs_lt": "within {t} of ", "abs_le": "within {t} of "}
+    wanted = {
+        "rust_ne": "anything but ",
+        "abs_lt": "within {t} of ",
+        "abs_le": "within {t} of ",
+        "poly_root": "a root (|poly| < {t}) of the polynomial ",
+    }
     how = wanted.get(case.compare, "").format(t=case.tolerance)
     return f"case {i}: {case.call} returned {_short(actual)}, expected {how}{_short(case.expected)}"
 
@@ -194,8 +199,18 @@ def compares(case: Case, actual: Any, ty: RustType) -> bool:
         return equal if case.compare == "rust_eq" else not equal and _of_type(actual, ty)
     if ty.name not in rust_values.FLOAT_TYPES or isinstance(actual, bool) or not isinstance(actual, int | float):
         return False  # a value of another type, or NaN or an infinity (never within a tolerance)
+    if case.compare == "poly_root":
+        return abs(polynomial(case.expected, float(actual))) < case.tolerance
     difference = abs(_as(ty, _as(ty, float(actual)) - _as(ty, float(case.expected))))
     return difference < case.tolerance if case.compare == "abs_lt" else difference <= case.tolerance
+
+
+def polynomial(coefficients: list[float], x: float) -> float:
+    """xs[0] + xs[1]·x + … + xs[n]·xⁿ, summed in order as HumanEval/32's `poly` does (with `powi`)."""
+    total = 0.0
+    for power, coefficient in enumerate(coefficients):
+        total += coefficient * x**power
+    return total
 
 
 def _as(ty: RustType, number: float) -> float:

@@ -11,8 +11,11 @@ Read, in `#[test]` functions (in a `mod` that only `use`s `super::*`) or in a lo
   `assert_ne!`, `!=` → Rust's `!=`; `assert!(CALL)` / `assert!(!CALL)` → `== true` / `== false`;
 - `assert!((CALL - E).abs() < T)`, `assert!(f64::abs(CALL - E) <= T)` (either operand order, `+ E` for `- -E`)
   → |value − E| < T (≤ T), in the result type's float arithmetic;
-- `let candidate = entry;` (MultiPL-E) and `let name = LITERAL;` (used as an expected value), comments, messages
-  after the asserted expression.
+- `assert!(poly(XS, CALL).abs() < T)` where the prompt defines HumanEval's `poly(xs: &[f64], x: f64)` → the
+  property that CALL is a root of the polynomial XS (HumanEval/32), judged in Python (`oracle.polynomial`);
+- `let candidate = entry;` (MultiPL-E), `let name = …;` test data (bound again, in a block, in the calls that use
+  it; a literal one may stand as an expected value), `let r = CALL;` compared after, comments, messages after the
+  asserted expression.
 where CALL is the entry point (or its alias) applied to any arguments, and E a literal. Anything else — a loop,
 a helper, a call compared through a method, a random input — leaves the whole problem in process, and
 `NotCases` says why, for the report. The asserts run in order and stop at the first failure; the evaluator
@@ -45,6 +48,9 @@ _MACRO = re.compile(r"(assert_eq|assert_ne|assert)\s*!\s*\(")
 _LET = re.compile(r"let\s+(?:mut\s+)?([A-Za-z_]\w*)\s*(?::[^=]*)?=(.*)", re.S)
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _ABS_METHOD = re.compile(r"\(\s*(.*)\)\s*\.\s*abs\s*\(\s*\)", re.S)
+_POLY_ROOT = re.compile(r"poly\s*\((.*)\)\s*\.\s*abs\s*\(\s*\)", re.S)
+# the one polynomial helper the property is read for: HumanEval's `poly(xs, x)`, xs[0] + xs[1]·x + …
+_POLY_HELPER = re.compile(r"\bfn\s+poly\s*\(\s*xs\s*:\s*&\s*\[\s*f64\s*\]\s*,\s*x\s*:\s*f64\s*\)\s*->\s*f64")
 _ABS_FUNCTION = re.compile(r"(?:(?:std|core)\s*::\s*)?(?:f64|f32)\s*::\s*abs\s*\(\s*(.*)\)", re.S)
 
 
@@ -57,7 +63,7 @@ def cases_of(problem: Problem) -> tuple[tuple[Case, ...], str]:
     except ValueError as exc:
         raise NotCases(f"result type {returned!r}: {exc}") from None
     statements = _statements(problem.test, problem.test_style)
-    reader = _Statements(problem.entry_point, ty)
+    reader = _Statements(problem.entry_point, ty, poly=_POLY_HELPER.search(code_mask(problem.code_prefix)) is not None)
     for statement in statements:
         reader.read(statement)
     if not reader.cases:
@@ -136,8 +142,9 @@ def _without_comments(code: str, mask: str) -> str:
 
 
 class _Statements:
-    def __init__(self, entry_point: str, ty: RustType) -> None:
+    def __init__(self, entry_point: str, ty: RustType, *, poly: bool = False) -> None:
         self.entry_point = entry_point
+        self.poly = poly  # the prompt defines HumanEval's `poly(xs, x)`: its root property can be read
         self.callers = {entry_point}
         self.ty = ty
         self.literals: dict[str, str] = {}  # test variables bound to literals: usable as expected values
@@ -206,6 +213,9 @@ class _Statements:
     def _within(self, distance: str, bound: str, comparison: CaseComparison) -> None:
         if self.ty.name not in rust_values.FLOAT_TYPES:
             raise NotCases("a tolerance on a non-float result")
+        if comparison == "abs_lt" and (root := _POLY_ROOT.fullmatch(distance)) and self.poly:
+            self._poly_root(root.group(1), bound)
+            return
         inside = _ABS_METHOD.fullmatch(distance) or _ABS_FUNCTION.fullmatch(distance)
         if inside is None:
             raise NotCases(f"an assert with < that is not |call - expected|: {_head(distance)}")
@@ -224,6 +234,16 @@ class _Statements:
         expected = sign * float(self._expected(other, self.ty))
         tolerance = self._expected(bound, self.ty)
         self.cases.append(Case(call=call, expected=expected, compare=comparison, tolerance=float(tolerance)))
+
+    def _poly_root(self, arguments: str, bound: str) -> None:
+        """`poly(COEFFICIENTS, CALL).abs() < T`: HumanEval/32's property, judged by `oracle.polynomial`."""
+        parts = _comma_parts(arguments)
+        call = self._call(parts[1]) if len(parts) == 2 else None
+        if call is None:
+            raise NotCases("poly(…) of something other than the entry point's value")
+        coefficients = self._expected(parts[0], RustType("Vec", (RustType("f64"),)))
+        tolerance = float(self._expected(bound, RustType("f64")))
+        self.cases.append(Case(call=call, expected=coefficients, compare="poly_root", tolerance=tolerance))
 
     def _call(self, text: str) -> str | None:
         """`entry(args)` when `text` is exactly a call of the entry point (or its alias, or a variable holding

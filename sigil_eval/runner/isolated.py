@@ -21,8 +21,14 @@ from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
 from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import lint_names
-from sigil_eval.runner.harness_protocol import RECORD_PREFIX, HarnessSettings, harness_settings, parse_records
-from sigil_eval.runner.limits import HARNESS_CPU_SECONDS, HARNESS_OUTPUT_CAP, TEST_FILE_SIZE
+from sigil_eval.runner.harness_protocol import (
+    RECORD_PREFIX,
+    UID_SWITCH_FAILED,
+    HarnessSettings,
+    harness_settings,
+    parse_records,
+)
+from sigil_eval.runner.limits import HARNESS_CPU_SECONDS, HARNESS_OUTPUT_CAP, TEST_FILE_SIZE, run_uid
 from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits
@@ -34,7 +40,7 @@ from sigil_eval.runner.verdict import TestVerdict, judge_libtest, judge_main, ju
 _LIBTEST_ARGS = {"cfg_test": ["--nocapture"], "main": []}
 RUN_TEST = "__sigil_run"  # the one libtest test of a harnessed crate: the forking harness running the tests
 # attributes that put a sample's code outside its tests, where it runs in the harness's own process (before
-# main, or in place of a symbol the harness calls): beside tests that run in process, no verdict can be trusted
+# main, or in place of a symbol the harness calls), which keeps the capability to switch uids: refused
 _CODE_IN_THE_HARNESS = re.compile(r"\b(?:no_mangle|export_name|link_section|global_allocator)\b")
 
 
@@ -107,10 +113,13 @@ class IsolatedItem:
 async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> SampleOutcome:
     problem, program = item.problem, item.program
     nonce = f"sigil_{secrets.token_hex(8)}"
-    if not problem.cases and _CODE_IN_THE_HARNESS.search(code_mask(program.source)):
+    if _CODE_IN_THE_HARNESS.search(code_mask(program.source)):
         outcome = SampleOutcome(judged_by="isolated", compile_ms=0.0, refused=_REFUSED)
     else:
-        settings = harness_settings(ctx.options, children=1, uid_base=0)
+        # the harness forks the child that runs the tests under a uid of its own (the slot's run uid), as in a
+        # batch: the pipes it holds are the harness's, which the child cannot reopen through /proc
+        uid_base = run_uid(slot) if ctx.sandbox.setpriv is not None else 0
+        settings = harness_settings(ctx.options, children=1, uid_base=uid_base)
         run = harnessed(program, problem.test_style, nonce, settings)
         job_dir = ctx.scratch_root / f"s{item.index}-{secrets.token_hex(4)}"
         job_dir.mkdir(mode=0o755)
@@ -132,8 +141,8 @@ async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> S
 
 
 _REFUSED = (
-    "its tests run in its own process, beside code it puts outside them (#[no_mangle], #[export_name], "
-    "#[link_section] or #[global_allocator] code runs in the test harness itself): no verdict could be trusted"
+    "#[no_mangle], #[export_name], #[link_section] or #[global_allocator] code would run in the test harness "
+    "itself, outside the sample's own process and uid: refused"
 )
 
 
@@ -185,7 +194,7 @@ async def _run_harnessed(
     )
     argv = [f"./{BINARY_NAME}", f"{nonce}::{RUN_TEST}", "--exact", "--nocapture", "--quiet", "--test-threads", "1"]
     process = await run_limited(
-        ctx.sandbox.run_argv(argv, job_dir, limits, slot),
+        ctx.sandbox.harness_argv(argv, job_dir, limits),
         cwd=job_dir,
         env=ctx.sandbox.environment(job_dir),
         wall_timeout=wall_backstop(budget) + 10,
@@ -207,6 +216,8 @@ async def _run_harnessed(
         return
     if record.spawn_failed:
         raise SandboxError("the test harness could not fork the process that runs a sample's tests")
+    if record.report == UID_SWITCH_FAILED:
+        raise SandboxError("the test harness cannot switch to its unprivileged uid")
     outcome.run_ms = float(record.wall_ms)
     outcome.test = judge_record(problem, record, problem.test_style == "main", budget)
     outcome.run_output = record.output_text
