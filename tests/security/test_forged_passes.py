@@ -45,7 +45,7 @@ PUBLIC_SETS = {
     "HumanEvalPack": "humanevalpack-rust/humanevalpack_rust.jsonl.gz",
     "MultiPL-E MBPP-rs": "multipl-e-rust/mbpp-rs.jsonl.gz",
 }
-EVERY = 12  # every twelfth problem of a set (the first included): 14 to 30 per set, every shape of test
+EVERY = 20  # every twentieth problem of a set (the first included): 9 to 18 per set, every shape of test
 
 FORGED_SUMMARY = """    {
         let name = std::thread::current().name().unwrap_or("tests::check").to_string();
@@ -185,7 +185,7 @@ def _samples(problems: ProblemSet) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("set_name", SET_NAMES)
 def test_no_fixed_answer_passes(set_name: str) -> None:
-    """Attacks 1, 2, 3 and 5 on every twelfth problem, in both modes, beside the problem's reference solution:
+    """Attacks 1, 2, 3 and 5 on every twentieth problem, in both modes, beside the problem's reference solution:
     no attack passes, and each honest answer gets the same verdict in a batch as alone."""
     problems = _set(set_name)
     samples = _samples(problems)
