@@ -119,17 +119,10 @@ def _statements(test: str, style: str) -> list[str]:
         masked_body = mask[start:end]
         # the code with comments blanked but literals kept: what the mask blanked that is not a literal
         body = _without_comments(test[start:end], masked_body)
-        depth, begin = 0, 0
-        for i, ch in enumerate(masked_body):
-            if ch in "([{":
-                depth += 1
-            elif ch in ")]}":
-                depth -= 1
-            elif ch == ";" and depth == 0:
-                statements.append(body[begin:i].strip())
-                begin = i + 1
-        if body[begin:].strip():
+        *complete, tail = _top_level_parts(body, masked_body, ";")
+        if tail:
             raise NotCases("a test function ends in an expression")
+        statements += complete
     return [s for s in statements if s]
 
 
@@ -322,15 +315,19 @@ def _top_level_operator(masked: str, operator: str) -> int | None:
 
 
 def _comma_parts(text: str) -> list[str]:
-    """`text` cut at its commas outside brackets (an expression's `<` is no bracket), each part stripped."""
-    masked = code_mask(text)
+    return _top_level_parts(text, code_mask(text), ",")
+
+
+def _top_level_parts(text: str, masked: str, separator: str) -> list[str]:
+    """`text` cut at `separator` outside brackets (an expression's `<` is no bracket), each part stripped; the
+    last part is what follows the last separator (empty when the text ends with one)."""
     parts, depth, begin = [], 0, 0
     for i, ch in enumerate(masked):
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch == "," and depth == 0:
+        elif ch == separator and depth == 0:
             parts.append(text[begin:i].strip())
             begin = i + 1
     parts.append(text[begin:].strip())

@@ -55,6 +55,7 @@ from sigil_eval.runner.limits import (
 from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import ProcessOutcome, run_limited
 from sigil_eval.runner.results import fresh_result
+from sigil_eval.runner.route import may_reach_neighbours
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
 from sigil_eval.runner.verdict import judge_record
@@ -282,20 +283,23 @@ async def _judge_group(
         item.name = module_name(position)
     if len(group) > 1 and all(item.syntax_error for item in group):
         group = await _compile_each_alone(group, job_dir / "alone", edition, ctx, clippy, outcome)
-    failed_beside_others: list[BatchItem] = []
+    failed: list[tuple[BatchItem, SampleOutcome]] = []  # compile errors found beside other members
     if group:
-        await _compile_and_run(group, job_dir, ctx, slot, outcome, groups, failed_beside_others)
-    if failed_beside_others:
-        await _confirm_alone(failed_beside_others, job_dir / "confirm", edition, ctx, clippy, outcome)
+        await _compile_and_run(group, job_dir, ctx, slot, outcome, groups, failed, clippy=clippy, edition=edition)
+    if failed and any(may_reach_neighbours(item.program) for item in group):
+        await _confirm_alone([item for item, _ in failed], job_dir / "confirm", edition, ctx, clippy, outcome)
+    else:
+        outcome.judged.extend(failed)
 
 
 async def _confirm_alone(
     failed: list[BatchItem], job_dir: Path, edition: str, ctx: JobContext, clippy: bool, outcome: BatchOutcome
 ) -> None:
-    """Members that did not compile beside others are compiled again each alone before their errors become a
-    verdict (and enter the verdict store): a neighbour can change what a crate resolves — an impl of a foreign
-    trait changes type inference everywhere — so an error in a batch is only evidence once it is the member's
-    own. One that compiles alone was failed by a neighbour and is judged alone."""
+    """Members that did not compile beside a member that may act on the whole crate (`may_reach_neighbours`: a
+    trait impl or derive, the only such items routing lets into a batch) are compiled again each alone before
+    their errors become a verdict (and enter the verdict store): an impl can change type inference everywhere,
+    so an error in such a batch is only evidence once it is the member's own. One that compiles alone was failed
+    by a neighbour and is judged alone."""
     rest = await _compile_each_alone(failed, job_dir, edition, ctx, clippy, outcome)
     outcome.isolate.extend((item, "compiled alone after failing beside others") for item in rest)
     if rest:
@@ -309,10 +313,11 @@ async def _compile_and_run(
     slot: int,
     outcome: BatchOutcome,
     groups: list[list[BatchItem]],
-    failed_beside_others: list[BatchItem],
+    failed_beside_others: list[tuple[BatchItem, SampleOutcome]],
+    *,
+    clippy: bool,
+    edition: str,
 ) -> None:
-    clippy = ctx.options.clippy != "off" and ctx.clippy_driver is not None
-    edition = group[0].problem.edition
     written: dict[str, str] = {}
     while group:
         process, diagnostics, with_clippy = await _compile(job_dir, group, written, edition, ctx, clippy)
@@ -351,8 +356,6 @@ async def _compile_and_run(
         for position, item in enumerate(group):
             if position in isolate:
                 outcome.isolate.append((item, "compile error the batch cannot attribute"))
-            elif position in per_member and len(group) > 1:
-                failed_beside_others.append(item)
             elif position in per_member:
                 judged = SampleOutcome(
                     judged_by=_judge(item),
@@ -360,7 +363,7 @@ async def _compile_and_run(
                     compile_errors=per_member[position],
                     clippy_clean=False if with_clippy else None,
                 )
-                outcome.judged.append((item, judged))
+                (failed_beside_others if len(group) > 1 else outcome.judged).append((item, judged))
             else:
                 keep.append(item)
         group = keep

@@ -59,6 +59,17 @@ _SELF_TYPE_HEAD = re.compile(r"(?:&\s*(?:'\w+\s*)?(?:mut\b\s*)?)*(?:[A-Za-z_]\w*
 FOREIGN_IMPL = "impl of a trait for a type the program does not define"
 
 
+_TRAIT_IMPL_OR_DERIVE = re.compile(r"\bimpl\b[^{;]*\bfor\b|#\s*\[\s*derive\b")
+
+
+def may_reach_neighbours(program: Program) -> bool:
+    """Whether the completion holds a trait impl or a derive (which makes trait impls): trait resolution is
+    crate-wide, so these are the items that could still act on a batch's other members once the constructs
+    above are sent alone. A batch with such a member confirms its compile errors alone."""
+    completion = program.completion_in(code_mask(program.source))
+    return _TRAIT_IMPL_OR_DERIVE.search(completion) is not None
+
+
 def foreign_trait_impl(completion: str, program_before_tests: str) -> bool:
     """Whether the completion (masked) implements a trait for a type its program does not define — a std type
     (`impl PartialEq<Mine> for i32`), a generic parameter (`impl<T> Tr for T`), a reference, slice or tuple of
