@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -281,6 +281,13 @@ class Evaluator:
             except* (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 pass  # the consumer stopped reading: there is no one left to judge for
 
+    @cached_property
+    def _values_kept_out(self) -> bool:
+        """Whether this run can keep expected values out of reach: firejail, and the uid switch that makes the
+        harness's pipes the sample's own process cannot reopen (without them no verdict is oracle-proof)."""
+        sandbox = self.context.sandbox
+        return sandbox.kind == "firejail" and sandbox.setpriv is not None
+
     def _assemble_uncached(self, task_id: str, completion: str) -> Program:
         return assemble(self.problem_set.problems[task_id], completion)
 
@@ -288,7 +295,7 @@ class Evaluator:
         """A final Result (refused by policy, no code, a stored verdict), a job member (BatchItem or
         IsolatedItem), or FOLLOWING when a sample of this run with the same program is being judged."""
         problem = self.problem_set.problems[sample.task_id]
-        result = base_result(sample, index, oracle_proof=bool(problem.cases))
+        result = base_result(sample, index, oracle_proof=bool(problem.cases) and self._values_kept_out)
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
             return refused
         program = self._assemble(sample.task_id, sample.completion)

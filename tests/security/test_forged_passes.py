@@ -415,3 +415,21 @@ def test_nothing_a_member_leaves_running_reaches_a_later_member() -> None:
     results = judge(samples, problems, mode="batched", workers=1, batch_size=20, clippy="off")
     assert all(r.judged_by.startswith("batch") for r in results)
     assert all(r.passed for r in results), [(r.completion_id, r.result) for r in results if not r.passed]
+
+
+def test_only_a_sandboxed_run_is_oracle_proof() -> None:
+    """Without firejail a sample could read the problem file: its passes say so."""
+    problems = {
+        "R/add": {
+            "task_id": "R/add",
+            "prompt": "fn add(a: i64, b: i64) -> i64 {\n",
+            "entry_point": "add",
+            "test": "\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
+            "        assert_eq!(add(2, 3), 5);\n    }\n}\n",
+        }
+    }
+    sample = [{"task_id": "R/add", "completion": "    a + b\n}\n"}]
+    (sandboxed,) = judge(sample, problems, clippy="off", workers=1)
+    (bare,) = judge(sample, problems, clippy="off", workers=1, sandbox="none", allow_no_sandbox=True)
+    assert sandboxed.passed and sandboxed.oracle_proof
+    assert bare.passed and not bare.oracle_proof
