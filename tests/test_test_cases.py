@@ -120,6 +120,16 @@ def test_fn_main_tests_with_their_candidate_alias() -> None:
         ("fn f<T: Copy>(a: T) -> T", "assert_eq!(f(1), 1);", "generic"),
         ("fn f(a: i32)", "f(1);", "returns nothing"),
         ("fn f(a: i32) -> i32", "let x = f(1) + 1;\n        assert_eq!(x, 3);", "uses the entry point"),
+        (
+            "fn f(v: &mut Vec<i32>) -> i32",
+            "let mut v = vec![3, 1];\n        assert_eq!(f(&mut v), 1);\n        assert_eq!(f(&mut v), 3);",
+            "mutable test variable",
+        ),
+        (
+            "fn f(c: &std::cell::Cell<i32>) -> i32",
+            "let c = std::cell::Cell::new(0);\n        assert_eq!(f(&c), 1);\n        assert_eq!(f(&c), 2);",
+            "two calls use the test variable",
+        ),
     ],
 )
 def test_what_is_not_read_says_why(signature: str, body: str, reason: str) -> None:

@@ -143,6 +143,7 @@ class _Statements:
         self.literals: dict[str, str] = {}  # test variables bound to literals: usable as expected values
         self.bindings: list[tuple[str, str]] = []  # every test variable, with its `let` statement
         self.results: dict[str, str] = {}  # test variables bound to a call of the entry point
+        self.rebound: set[str] = set()  # test variables other than literals already bound again for a call
         self.cases: list[Case] = []
 
     def read(self, statement: str) -> None:
@@ -246,8 +247,8 @@ class _Statements:
         while masked.startswith("(") and matching_brace(masked, 0) == len(masked) - 1:  # `(call)`
             text = text[1:-1].strip()
             masked = code_mask(text)
-        if masked.strip() in self.results:
-            return self.results[masked.strip()]
+        if masked.strip() in self.results:  # one case per call: the value compared twice would be two calls
+            return self.results.pop(masked.strip())
         name = _NAME.match(masked)
         if name is None or name.group() not in self.callers:
             return None
@@ -265,9 +266,20 @@ class _Statements:
             if _mentions(needed, {bound}):
                 used.insert(0, statement)
                 needed += "\n" + statement
+                self._bound_again(bound, statement)
         if used:
             return "{ " + " ".join(f"{statement};" for statement in used) + f" {call} }}"
         return call
+
+    def _bound_again(self, name: str, statement: str) -> None:
+        """Each call binds the test data it uses afresh, which equals the tests only when no call can change the
+        data for a later one: never a `let mut`, and a value other than a literal (a `Cell`, say) for one call."""
+        if re.match(r"let\s+mut\b", statement):
+            raise NotCases(f"a call uses the mutable test variable `{name}`")
+        if name not in self.literals:
+            if name in self.rebound:
+                raise NotCases(f"two calls use the test variable `{name}` (they could share its state)")
+            self.rebound.add(name)
 
     def _expected(self, text: str, ty: RustType) -> Any:
         text = self.literals.get(text, text)
