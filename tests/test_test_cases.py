@@ -80,27 +80,42 @@ def test_asserts_become_cases(signature: str, body: str, cases: list[Case]) -> N
 
 @FAST
 def test_the_root_property_of_find_zero() -> None:
-    prompt = "fn poly(xs: &[f64], x: f64) -> f64 {\n    0.0\n}\nfn find_zero(xs: &[f64]) -> f64"
-    problem = problem_from_row(
-        {
-            "task_id": "t",
-            "prompt": prompt + " {\n",
-            "entry_point": "find_zero",
-            "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
-            "        assert!(poly(&[1.0, 2.0], find_zero(&[1.0, 2.0])).abs() < 1e-4);\n    }\n}\n",
-        }
-    )
+    body = "    xs.iter().enumerate().map(|(i, c)| c * x.powi(i as i32)).sum()\n"
+    prompt = "fn poly(xs: &[f64], x: f64) -> f64 {\n" + body + "}\nfn find_zero(xs: &[f64]) -> f64"
+    row = {
+        "task_id": "t",
+        "prompt": prompt + " {\n",
+        "entry_point": "find_zero",
+        "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
+        "        assert!(poly(&[1.0, 2.0], find_zero(&[1.0, 2.0])).abs() < 1e-4);\n    }\n}\n",
+    }
+    problem = problem_from_row(row)
     (case,) = problem.cases
     assert case == Case(call="find_zero(&[1.0, 2.0])", expected=[1.0, 2.0], compare="poly_root", tolerance=1e-4)
     ty = oracle.result_type("f64")
     assert oracle.compares(case, -0.5, ty) and oracle.compares(case, -0.50001, ty)
     assert not oracle.compares(case, -0.6, ty) and not oracle.compares(case, "NaN", ty)
+    horner = prompt.replace(body, "    xs.iter().rev().fold(0.0, |acc, c| acc * x + c)\n")
+    assert not problem_from_row({**row, "prompt": horner + " {\n"}).cases  # another `poly`: stays in process
+
+
+@FAST
+def test_literals_keep_their_text() -> None:
+    """Escapes, raw strings and comment marks inside literals are values, not comments or code."""
+    found, _ = cases_of(
+        _problem("fn f(s: &str) -> Vec<char>", "        assert_eq!(f(r\"\\\"), vec!['a', '\\u{e9}', '\\x41']);")
+    )
+    assert found == (Case(call='f(r"\\")', expected=["a", "é", "A"], compare="rust_eq"),)
+    found, _ = cases_of(_problem("fn f(s: &str) -> String", '        assert_eq!(f("x"), "a/*b*/c", "m \\"q"); // c'))
+    assert found == (Case(call='f("x")', expected="a/*b*/c", compare="rust_eq"),)
 
 
 @FAST
 def test_fn_main_tests_with_their_candidate_alias() -> None:
     found, _ = cases_of(_problem("fn f(n: isize) -> bool", "    assert_eq!(candidate(12), false);", main=True))
     assert found == (Case(call="f(12)", expected=False, compare="rust_eq"),)
+    found, _ = cases_of(_problem("fn f(s: &str) -> bool", '    assert_eq!(candidate("candidate"), true);', main=True))
+    assert found == (Case(call='f("candidate")', expected=True, compare="rust_eq"),)  # a string is no name
 
 
 @FAST
@@ -120,6 +135,16 @@ def test_fn_main_tests_with_their_candidate_alias() -> None:
         ("fn f<T: Copy>(a: T) -> T", "assert_eq!(f(1), 1);", "generic"),
         ("fn f(a: i32)", "f(1);", "returns nothing"),
         ("fn f(a: i32) -> i32", "let x = f(1) + 1;\n        assert_eq!(x, 3);", "uses the entry point"),
+        ("fn f(a: i32) -> i32", "let x = 5;\n        let x = x + 5;\n        assert_eq!(f(1), x);", "bound again"),
+        ("fn f(a: i32) -> i32", "let _r = f(0);\n        assert_eq!(f(1), 2);", "not compared"),
+        ("fn f(a: i32) -> i32", "assert_eq!(f(1), 2);\n        let _r = f(0);", "never compared"),
+        (
+            "fn f(a: i32) -> i32",
+            "let r = f(1);\n        assert_eq!(f(2), 3);\n        assert_eq!(r, 4);",
+            "not compared",
+        ),
+        ("fn f(x: f64) -> f64", "assert!((f(1.0) - 1.0 - 2.0).abs() < 1e-6);", "one difference"),
+        ("fn f(a: i32) -> i32", "let f = |x: i32| x + 1;\n        assert_eq!(f(1), 2);", "bound again"),
         (
             "fn f(v: &mut Vec<i32>) -> i32",
             "let mut v = vec![3, 1];\n        assert_eq!(f(&mut v), 1);\n        assert_eq!(f(&mut v), 3);",
@@ -220,3 +245,39 @@ def test_cases_give_the_verdicts_the_tests_gave_in_process(set_name: str) -> Non
     ]
     assert not differing, differing[:5]
     assert all(r.oracle_proof for r in new) and not any(r.oracle_proof for r in old)
+
+
+@FAST
+def test_a_std_name_the_prompt_rebinds_is_neither_pinned_nor_carried() -> None:
+    row = {
+        "task_id": "t",
+        "prompt": "use std::collections::BTreeMap as HashMap;\nfn f(a: i32) -> HashMap<i32, i32> {\n",
+        "entry_point": "f",
+        "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
+        "        assert_eq!(f(1), HashMap::from([(1, 1)]));\n    }\n}\n",
+    }
+    problem = problem_from_row(row)
+    assert not problem.cases and "rebinds" in problem.in_process
+    assert "const _" not in oracle.compiled_tests(problem)  # a pin naming std's HashMap would refuse every answer
+
+
+@requires_firejail
+def test_a_borrowed_result_of_a_temporary_argument_is_recorded() -> None:
+    """`assert_eq!(first(&vec![String::from("a")]), "a")`: the argument lives through the assert; as a case it
+    must live until the value is recorded."""
+    row = {
+        "task_id": "B/first",
+        "prompt": "fn first(v: &Vec<String>) -> &str {\n",
+        "entry_point": "first",
+        "test": "#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
+        '        assert_eq!(first(&vec![String::from("a"), String::from("b")]), "a");\n    }\n}\n',
+    }
+    assert problem_from_row(row).cases
+    samples = [
+        {"task_id": "B/first", "completion": "    &v[0]\n}\n", "completion_id": "right"},
+        {"task_id": "B/first", "completion": "    &v[1]\n}\n", "completion_id": "wrong"},
+    ]
+    for mode in ("batched", "isolated"):
+        right, wrong = judge(samples, {"B/first": row}, mode=mode, workers=1, clippy="off")
+        assert right.passed and right.oracle_proof, right.result + right.stderr[-800:]
+        assert wrong.error_type == "assertion_failure", wrong.result

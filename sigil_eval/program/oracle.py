@@ -104,7 +104,11 @@ def compiled_tests(problem: Problem, *, pin_signature: bool = True) -> str:
     entry point pinned to its declared type (`signatures.signature_pin`; the shared tests take the entry point
     as a parameter of that type and need no pin)."""
     if not problem.cases:
-        pin = signature_pin(problem.code_prefix, problem.entry_point) if pin_signature and problem.entry_point else None
+        pin = (
+            signature_pin(problem.code_prefix, problem.entry_point, problem.prelude)
+            if pin_signature and problem.entry_point
+            else None
+        )
         tests = pin_std_macros(problem.test)
         return tests if pin is None else tests + ("" if tests.endswith("\n") else "\n") + pin
     return test_module(problem.entry_point, result_type(problem.result_type), problem.cases)
@@ -113,7 +117,9 @@ def compiled_tests(problem: Problem, *, pin_signature: bool = True) -> str:
 def test_module(entry_point: str, ty: RustType, cases: tuple[Case, ...]) -> str:
     """The test the sample is compiled with: calls only; `PATH_PLACEHOLDER` names the oracle module."""
     calls = "".join(
-        f"        {PATH_PLACEHOLDER}::record({i}, &{{ let value: {pinned(ty)} = {case.call}; value }});\n"
+        # the type argument pins the value's type; the call's temporaries live to the end of the statement, as
+        # in the assert it came from (a `let` would drop them before a borrowed result is recorded)
+        f"        {PATH_PLACEHOLDER}::record::<{pinned(ty)}>({i}, &{case.call});\n"
         for i, case in enumerate(cases)
     )
     return (
@@ -202,7 +208,8 @@ def compares(case: Case, actual: Any, ty: RustType) -> bool:
     if case.compare == "poly_root":
         return abs(polynomial(case.expected, float(actual))) < case.tolerance
     difference = abs(_as(ty, _as(ty, float(actual)) - _as(ty, float(case.expected))))
-    return difference < case.tolerance if case.compare == "abs_lt" else difference <= case.tolerance
+    tolerance = _as(ty, case.tolerance)  # the bound is a literal of the result's float type too
+    return difference < tolerance if case.compare == "abs_lt" else difference <= tolerance
 
 
 def polynomial(coefficients: list[float], x: float) -> float:

@@ -18,7 +18,7 @@ _CHAR_LITERAL = re.compile(r"b?'(?:\\(?:x[0-9a-fA-F]{2}|u\{[0-9a-fA-F_]{1,6}\}|.
 _RUST_ONLY_WHITESPACE = str.maketrans({"\u200e": " ", "\u200f": " "})
 
 
-def code_mask(source: str) -> str:
+def code_mask(source: str, *, comments_only: bool = False) -> str:
     """Return `source` with every comment and literal replaced by spaces (newlines kept).
 
     The result has the same length and line structure as the input, so offsets and line numbers carry over.
@@ -37,6 +37,10 @@ def code_mask(source: str) -> str:
         out.append(source[kept:start])
         out.append("\n".join(" " * len(line) for line in source[start:end].split("\n")))
         kept = end
+
+    def literal(start: int, end: int) -> None:
+        if not comments_only:
+            blank(start, end)
 
     while True:
         found = _MAY_OPEN.search(source, i)
@@ -64,16 +68,16 @@ def code_mask(source: str) -> str:
             closing = '"' + m.group(1)
             end = source.find(closing, m.end())
             end = n if end < 0 else end + len(closing)
-            blank(i, end)
+            literal(i, end)
             i = end
         elif c == '"' or (c == "b" and source.startswith('b"', i) and not _ident_before(source, i)):
             j = i + (2 if c == "b" else 1)
             while j < n and source[j] != '"':
                 j += 2 if source[j] == "\\" else 1
-            blank(i, j + 1)
+            literal(i, j + 1)
             i = j + 1
         elif c in "'b" and (m := _CHAR_LITERAL.match(source, i)) and not _ident_before(source, i):
-            blank(i, m.end())
+            literal(i, m.end())
             i = m.end()
         else:
             i += 1
@@ -81,6 +85,8 @@ def code_mask(source: str) -> str:
             break
     out.append(source[kept:])
     masked = "".join(out)
+    if comments_only:
+        return masked  # the literals as written
     return masked if masked.isascii() else masked.translate(_RUST_ONLY_WHITESPACE)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
-from sigil_eval.program.rust_items import fn_heads
+from sigil_eval.program.rust_items import fn_heads, top_level_items
 from sigil_eval.program.rust_lexer import code_mask, matching_brace, split_top_level
+from sigil_eval.program.rust_uses import imports_of
 
 _IDENTIFIER = re.compile(r"(?<!:)\b[A-Za-z_]\w*\b")  # a name, not a path's later segment
 _QUALIFIER = re.compile(r"\b(?:async|unsafe|extern|const|impl|dyn|where|self|Self)\b")
@@ -93,11 +94,32 @@ def entry_pointer_type(head: str, entry_point: str, prompt_types: set[str]) -> s
     return f"{binder}fn({', '.join(types)}){result}"
 
 
-def absolute(pointer: str) -> str | None:
+def names_meaning_else(code: str) -> set[str]:
+    """The std type names (`Result`, `HashMap`, `i32`, …) that `code` (a problem's prompt and prelude) makes mean
+    something else: imported from elsewhere (`use std::io::Result;`, `use …::BTreeMap as HashMap;`) or defined.
+    A pin spelling such a name as std's would name another type than the prompt's signature does."""
+    std_names = set(_STD_PATHS) | _PRIMITIVES
+    meaning_else = {
+        found.name
+        for found in imports_of(code)
+        if found.name in std_names and _rooted(found.path) != _rooted(_STD_PATHS.get(found.name, ""))
+    }
+    defined = {item.name for item in top_level_items(code) if item.kind != "fn"}
+    return meaning_else | (defined & std_names)
+
+
+def _rooted(path: str) -> str:
+    """A std path without its root crate (`std`, `core` and `alloc` re-export the same items)."""
+    return re.sub(r"^:*(?:std|core|alloc)::", "", path)
+
+
+def absolute(pointer: str, meaning_else: set[str] | frozenset[str] = frozenset()) -> str | None:
     """A fn-pointer type (`fn(&str, Vec<i32>) -> bool`) with every type named by an absolute path, or None when
-    it names something else (a type of the prompt, a generic parameter)."""
+    it names something else (a type of the prompt, a generic parameter, a std name the prompt rebinds)."""
     out = []
     for token in _PIN_TOKEN.findall(pointer):
+        if token in meaning_else:
+            return None
         if token.startswith("'"):
             out.append(token + " ")
         elif not (token[0].isalpha() or token[0] == "_"):
@@ -115,14 +137,14 @@ def absolute(pointer: str) -> str | None:
     return re.sub(r"\s+(?=[,)>\]])", "", "".join(out))
 
 
-def signature_pin(code_prefix: str, entry_point: str) -> str | None:
+def signature_pin(code_prefix: str, entry_point: str, prelude: str = "") -> str | None:
     """The item binding the entry point to the prompt's declared type, or None when no absolute fn-pointer type
     stands for it (generics, `impl`, `dyn`, a type the prompt defines)."""
     head = entry_head(code_prefix, entry_point)
     if head is None:
         return None
     pointer = entry_pointer_type(head[0], entry_point, set())
-    pinned = None if pointer is None else absolute(pointer)
+    pinned = None if pointer is None else absolute(pointer, names_meaning_else(prelude + "\n" + code_prefix))
     if pinned is None:
         return None
     return f"#[allow(dead_code)]\nconst _: {pinned} = {entry_point};\n"

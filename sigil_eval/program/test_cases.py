@@ -32,6 +32,7 @@ from sigil_eval.program import rust_values
 from sigil_eval.program.oracle import result_type as carried_type
 from sigil_eval.program.rust_items import fn_heads
 from sigil_eval.program.rust_lexer import code_mask, matching_brace
+from sigil_eval.program.signatures import names_meaning_else
 from sigil_eval.records import Case, CaseComparison, Problem
 
 
@@ -62,10 +63,14 @@ def cases_of(problem: Problem) -> tuple[tuple[Case, ...], str]:
         ty = carried_type(returned)
     except ValueError as exc:
         raise NotCases(f"result type {returned!r}: {exc}") from None
+    rebound = names_meaning_else(problem.prelude + "\n" + problem.code_prefix) & set(re.findall(r"\w+", returned))
+    if rebound:  # the pin would spell std's type where the prompt's name means another
+        raise NotCases(f"result type {returned!r} names {', '.join(sorted(rebound))}, which the prompt rebinds")
     statements = _statements(problem.test, problem.test_style)
-    reader = _Statements(problem.entry_point, ty, poly=_POLY_HELPER.search(code_mask(problem.code_prefix)) is not None)
+    reader = _Statements(problem.entry_point, ty, poly=_ascending_poly(problem.code_prefix))
     for statement in statements:
         reader.read(statement)
+    reader.finish()
     if not reader.cases:
         raise NotCases("no assert calls the entry point")
     return tuple(reader.cases), returned
@@ -118,7 +123,7 @@ def _statements(test: str, style: str) -> list[str]:
     for start, end in bodies:
         masked_body = mask[start:end]
         # the code with comments blanked but literals kept: what the mask blanked that is not a literal
-        body = _without_comments(test[start:end], masked_body)
+        body = _without_comments(test[start:end])
         *complete, tail = _top_level_parts(body, masked_body, ";")
         if tail:
             raise NotCases("a test function ends in an expression")
@@ -126,12 +131,9 @@ def _statements(test: str, style: str) -> list[str]:
     return [s for s in statements if s]
 
 
-def _without_comments(code: str, mask: str) -> str:
-    """`code` with its comments blanked (the mask blanks comments and literals; literals start with a quote)."""
-    comments = code_mask(
-        re.sub(r"""(?s)(?:r#*)?"(?:\\.|[^"\\])*"#*|'(?:\\.|[^\\'])'""", lambda m: "0" * len(m.group()), code)
-    )
-    return "".join(c if m != " " or k != " " else " " for c, m, k in zip(code, mask, comments, strict=True))
+def _without_comments(code: str) -> str:
+    """`code` with its comments blanked and its literals as written."""
+    return code_mask(code, comments_only=True)
 
 
 class _Statements:
@@ -144,12 +146,28 @@ class _Statements:
         self.bindings: list[tuple[str, str]] = []  # every test variable, with its `let` statement
         self.results: dict[str, str] = {}  # test variables bound to a call of the entry point
         self.rebound: set[str] = set()  # test variables other than literals already bound again for a call
+        self.bound: set[str] = set()  # every name a `let` bound
         self.cases: list[Case] = []
 
     def read(self, statement: str) -> None:
+        if self.results:  # `let r = entry(x);` must be compared by the very next assert (the calls' order)
+            self._read_statement(statement)
+            if self.results:
+                raise NotCases("a call's value is not compared by the next statement")
+            return
+        self._read_statement(statement)
+
+    def finish(self) -> None:
+        if self.results:
+            raise NotCases("a call's value is never compared")
+
+    def _read_statement(self, statement: str) -> None:
         let = _LET.fullmatch(statement)
         if let is not None:
             name, value = let.group(1), let.group(2).strip()
+            if name in self.bound or name in self.callers:
+                raise NotCases(f"the name `{name}` is bound again")  # shadowing: one meaning per name
+            self.bound.add(name)
             if value in self.callers:
                 self.callers.add(name)
             elif (call := self._call(value)) is not None:
@@ -214,10 +232,10 @@ class _Statements:
         if inside is None:
             raise NotCases(f"an assert with < that is not |call - expected|: {_head(distance)}")
         difference = inside.group(1)
-        masked = code_mask(difference)
-        at = _top_level_operator(masked, "-") or _top_level_operator(masked, "+")
-        if at is None:
-            raise NotCases("a tolerance on something other than a difference")
+        operators = _binary_sums(code_mask(difference))
+        if len(operators) != 1:  # `call - a - b` is `(call - a) - b`: read only one difference
+            raise NotCases("a tolerance on something other than one difference")
+        (at,) = operators
         sign = -1.0 if difference[at] == "+" else 1.0
         left, right = difference[:at].strip(), difference[at + 1 :].strip()
         call, other = self._call(left), right
@@ -257,8 +275,10 @@ class _Statements:
         if masked[opening : opening + 1] != "(" or matching_brace(masked, opening) != len(masked) - 1:
             return None
         arguments = text[opening + 1 : len(masked) - 1]
-        for alias in self.callers - {self.entry_point}:  # the alias's calls among the arguments
-            arguments = re.sub(rf"(?<![\w:]){re.escape(alias)}\b", self.entry_point, arguments)
+        for alias in self.callers - {self.entry_point}:  # the alias's calls among the arguments (code, not text)
+            spans = [m.span() for m in re.finditer(rf"(?<![\w:.]){re.escape(alias)}\b", code_mask(arguments))]
+            for start, end in reversed(spans):
+                arguments = arguments[:start] + self.entry_point + arguments[end:]
         call = f"{self.entry_point}({arguments})"
         used: list[str] = []
         needed = arguments
@@ -268,6 +288,8 @@ class _Statements:
                 needed += "\n" + statement
                 self._bound_again(bound, statement)
         if used:
+            if "&" in str(self.ty):  # the value would borrow test data the block drops
+                raise NotCases("a borrowed result of a call on test data")
             return "{ " + " ".join(f"{statement};" for statement in used) + f" {call} }}"
         return call
 
@@ -301,6 +323,34 @@ def _is_literal(text: str) -> bool:
     except rust_values.NotALiteral:
         return False
     return True
+
+
+def _ascending_poly(code: str) -> bool:
+    """Whether `code` defines HumanEval's `poly(xs, x)` = xs[0] + xs[1]·x + …: its signature, and a body that
+    raises x to each coefficient's index (not, say, Horner's rule from the highest degree)."""
+    mask = code_mask(code)
+    head = _POLY_HELPER.search(mask)
+    if head is None:
+        return False
+    open_at = mask.find("{", head.end())
+    close = matching_brace(mask, open_at) if open_at != -1 else None
+    body = re.sub(r"\s+", "", mask[open_at:close]) if close is not None else ""
+    return "enumerate()" in body and re.search(r"\.pow[if]\(", body) is not None and "rev()" not in body
+
+
+def _binary_sums(masked: str) -> list[int]:
+    """Where a binary `+` or `-` stands outside brackets (after an operand, not the sign of one)."""
+    found, depth, previous = [], 0, " "
+    for i, ch in enumerate(masked):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch in "+-" and depth == 0 and (previous.isalnum() or previous in ")]}_.") and masked[i + 1 : i + 2] != ">":
+            found.append(i)  # (not the `-` of `->`)
+        if not ch.isspace():
+            previous = ch
+    return found
 
 
 def _top_level_operator(masked: str, operator: str) -> int | None:

@@ -54,12 +54,13 @@ _PATTERNS = {
 
 
 _IMPL = re.compile(r"\bimpl\b")
-_DEFINED_TYPE = re.compile(r"\b(?:struct|enum|union|type)\s+([A-Za-z_]\w*)")
+_MACRO_RULES = re.compile(r"\bmacro_rules\s*!")
+_DEFINED_TYPE = re.compile(r"\b(?:struct|enum|union)\s+([A-Za-z_]\w*)")  # not `type`: an alias names another type
 _SELF_TYPE_HEAD = re.compile(r"(?:&\s*(?:'\w+\s*)?(?:mut\b\s*)?)*(?:[A-Za-z_]\w*\s*::\s*)*([A-Za-z_]\w*)\s*(?:<|$)")
 FOREIGN_IMPL = "impl of a trait for a type the program does not define"
 
 
-_TRAIT_IMPL_OR_DERIVE = re.compile(r"\bimpl\b[^{;]*\bfor\b|#\s*\[\s*derive\b")
+_TRAIT_IMPL_OR_DERIVE = re.compile(r"\bimpl\b|#\s*\[\s*(?:derive|cfg_attr)\b")  # any impl: macros build them too
 
 
 def may_reach_neighbours(program: Program) -> bool:
@@ -83,9 +84,15 @@ def foreign_trait_impl(completion: str, program_before_tests: str) -> bool:
         if target is None:
             continue  # an inherent impl: only of the program's own types, which no neighbour names
         head = _SELF_TYPE_HEAD.match(target.strip())
-        if head is None or head.group(1) not in local or head.group(1) in _generic_names(header):
-            return True
-    return False
+        if (
+            head is None
+            or "::" in head.group()
+            or head.group(1) not in local
+            or head.group(1) in _generic_names(header)
+        ):
+            return True  # a path names some other module's type (`core::option::Option`), never just the answer's
+    # a macro can assemble an impl from tokens passed to it (`m!(impl)`): one that mentions `impl` goes alone too
+    return _MACRO_RULES.search(completion) is not None and _IMPL.search(completion) is not None
 
 
 def _impl_header(text: str, start: int) -> str:
@@ -111,7 +118,7 @@ def _for_target(header: str) -> str | None:
             depth += 1
         elif token == ">" and header[found.start() - 1] != "-":
             depth -= 1
-        elif token == "for" and depth == 0 and not re.match(r"\s*<", header[found.end() :]):
+        elif token == "for" and depth == 0 and not re.match(r"\s*<\s*'", header[found.end() :]):  # not `for<'a>`
             return header[found.end() :]
     return None
 
