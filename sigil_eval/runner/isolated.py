@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
@@ -13,7 +12,7 @@ from sigil_eval.cargo_cache.warm import HARNESS_CRATE
 from sigil_eval.errors import SandboxError
 from sigil_eval.options import wall_backstop
 from sigil_eval.program.assemble import TESTS_MAIN, Program
-from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, VALUES_CAP, inline_module, place
+from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, inline_module, place
 from sigil_eval.program.rust_lexer import code_mask
 from sigil_eval.records import Problem, Result
 from sigil_eval.runner.batch_source import expose_libtest_tests
@@ -33,7 +32,7 @@ from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits
 from sigil_eval.runner.seal import seal_job_dir
-from sigil_eval.runner.verdict import TestVerdict, judge_libtest, judge_main, judge_record, judge_values
+from sigil_eval.runner.verdict import TestVerdict, judge_libtest, judge_main, judge_record
 
 # libtest streams test output instead of holding it in memory, as the batch harness does: a sample printing
 # gigabytes then costs time in both modes, not an allocation failure in one of them
@@ -124,6 +123,8 @@ async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> S
         job_dir = ctx.scratch_root / f"s{item.index}-{secrets.token_hex(4)}"
         job_dir.mkdir(mode=0o755)
         try:
+            if run is None and problem.cases:  # its calls-only test is ours, and the harness always reaches it
+                raise ValueError(f"{problem.task_id}: oracle tests the harness cannot drive")
             if run is None:  # tests the harness cannot reach: libtest runs them, as the problem's own program
                 legacy = (
                     with_sentinel(program, nonce) if problem.test_style == "main" else in_nonce_module(program, nonce)
@@ -174,10 +175,8 @@ async def _compile_and_run(
     seal_job_dir(job_dir, BINARY_NAME, keep_sources=ctx.options.keep_scratch)
     if harnessed_run:
         await _run_harnessed(binary, problem, nonce, job_dir, slot, ctx, outcome)
-    elif not problem.cases:
-        await _run(binary, problem, nonce, job_dir, slot, ctx, outcome)
     else:
-        await _run_with_channel(binary, problem, nonce, job_dir, slot, ctx, outcome)
+        await _run(binary, problem, nonce, job_dir, slot, ctx, outcome)
     return outcome
 
 
@@ -221,29 +220,6 @@ async def _run_harnessed(
     outcome.run_ms = float(record.wall_ms)
     outcome.test = judge_record(problem, record, problem.test_style == "main", budget)
     outcome.run_output = record.output_text
-
-
-async def _run_with_channel(
-    binary: Path, problem: Problem, nonce: str, job_dir: Path, slot: int, ctx: JobContext, outcome: SampleOutcome
-) -> None:
-    """libtest running oracle tests: the values go to the test binary's stdin, write-only, on a file only root
-    may open (see oracle.rs)."""
-    values = job_dir.with_name(job_dir.name + ".values")
-    channel = os.open(values, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
-    try:
-        await _run(binary, problem, nonce, job_dir, slot, ctx, outcome, stdin=channel)
-    finally:
-        os.close(channel)
-    try:
-        if outcome.test is not None:
-            outcome.test = judge_values(problem, outcome.test, *_read_values(values))
-    finally:
-        values.unlink()
-
-
-def _read_values(path: Path) -> tuple[bytes, int]:
-    with path.open("rb") as channel:
-        return channel.read(VALUES_CAP), path.stat().st_size
 
 
 def _clippy_lints(built: CompileOutcome, program: Program) -> tuple[str, ...] | None:

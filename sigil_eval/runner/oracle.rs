@@ -6,8 +6,8 @@
 
 use std::io::Write;
 
-/// Where values go: the sample process's standard input, which the evaluator opens write-only on its
-/// channel (a pipe in the batch harness, a file on the isolated path), both owned by root with mode 0600, so
+/// Where values go: the sample process's standard input, which the harness opens write-only on its
+/// channel (a pipe the harness holds, in a batch and on the isolated path alike), owned by root, so
 /// that they cannot be reopened by name through /proc. A sample can write there as this module can (and so
 /// fail its own cases), in either path alike; it cannot read from there.
 pub static SINK: std::sync::Mutex<Option<std::fs::File>> = std::sync::Mutex::new(None);

@@ -35,6 +35,7 @@ from sigil_eval.program.signatures import entry_head
 from sigil_eval.runner import route
 
 from ..helpers import SHARED_DATA, judge, requires_firejail
+from ..helpers import problem as seed_problem
 
 pytestmark = requires_firejail
 
@@ -389,6 +390,7 @@ def test_public_sets_are_mostly_judged_out_of_process() -> None:
         assert all(reason for reason in problems.in_process.values()), name
 
 
+ADD = seed_problem("R/add", "fn add(a: i64, b: i64) -> i64", "        assert_eq!(add(2, 3), 5);")
 LEFTOVER = (
     '    let _ = std::process::Command::new("setsid").args(["sh", "-c", "sleep 1; kill -9 -1"]).spawn();\n'
     "    a + b\n}\n"
@@ -400,15 +402,7 @@ def test_nothing_a_member_leaves_running_reaches_a_later_member() -> None:
     """A member starts a process that leaves its process group (`setsid`) and, a second later, kills everything its
     uid may signal. The harness gives that uid to a later member, so the leftover would kill it; the harness kills
     what a child's uid left before it hands the uid on."""
-    problems = {
-        "R/add": {
-            "task_id": "R/add",
-            "prompt": "fn add(a: i64, b: i64) -> i64 {\n",
-            "entry_point": "add",
-            "test": "\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
-            "        assert_eq!(add(2, 3), 5);\n    }\n}\n",
-        }
-    }
+    problems = {"R/add": ADD}
     samples = [{"task_id": "R/add", "completion": LEFTOVER, "completion_id": "leftover"}] + [
         {"task_id": "R/add", "completion": SLOW_HONEST + f"// {i}\n", "completion_id": f"honest {i}"} for i in range(16)
     ]
@@ -419,15 +413,7 @@ def test_nothing_a_member_leaves_running_reaches_a_later_member() -> None:
 
 def test_only_a_sandboxed_run_is_oracle_proof() -> None:
     """Without firejail a sample could read the problem file: its passes say so."""
-    problems = {
-        "R/add": {
-            "task_id": "R/add",
-            "prompt": "fn add(a: i64, b: i64) -> i64 {\n",
-            "entry_point": "add",
-            "test": "\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn check() {\n"
-            "        assert_eq!(add(2, 3), 5);\n    }\n}\n",
-        }
-    }
+    problems = {"R/add": ADD}
     sample = [{"task_id": "R/add", "completion": "    a + b\n}\n"}]
     (sandboxed,) = judge(sample, problems, clippy="off", workers=1)
     (bare,) = judge(sample, problems, clippy="off", workers=1, sandbox="none", allow_no_sandbox=True)
