@@ -25,7 +25,7 @@ test: bootstrap
 
 # The fast tier: pure functions (cleaning, parsing, routing rules, the oracle's comparisons, protocols), no toolchain.
 test-fast: bootstrap
-    {{py}} -m pytest -q -m "fast and not toolchain"
+    {{py}} -m pytest -q -m fast
 
 # Throughput benchmarks (not part of the tests).
 bench: bootstrap

@@ -24,8 +24,9 @@ from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.program.assemble import assemble
 from sigil_eval.records import Sample
-from sigil_eval.runner.batch_source import batch_module
-from sigil_eval.runner.batched import BatchItem, batch_compiler_args, write_batch_crate
+from sigil_eval.runner.batch.crate import batch_compiler_args, write_batch_crate
+from sigil_eval.runner.batch.source import batch_module
+from sigil_eval.runner.jobs import BatchItem
 from sigil_eval.runner.results import base_result
 
 sys.path.insert(0, str(Path(__file__).parent))

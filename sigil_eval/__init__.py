@@ -7,7 +7,15 @@ sigil_eval.write_report(["base_results.jsonl", "new_results.jsonl"], "report.htm
 """
 
 from sigil_eval.engine.evaluator import Evaluator, evaluate
-from sigil_eval.errors import InfraError, InputError, SandboxError, SigilError, StoreError, ToolchainError
+from sigil_eval.errors import (
+    InfraError,
+    InputError,
+    MissingExtraError,
+    SandboxError,
+    SigilError,
+    StoreError,
+    ToolchainError,
+)
 from sigil_eval.generation.generate import Generation
 from sigil_eval.generation.settings import GenerationSettings
 from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set
@@ -38,6 +46,7 @@ __all__ = [
     "GenerationSettings",
     "InfraError",
     "InputError",
+    "MissingExtraError",
     "Problem",
     "ProblemSet",
     "ProblemTally",

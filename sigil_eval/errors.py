@@ -31,3 +31,8 @@ class SandboxError(InfraError):
 class StoreError(InfraError):
     """A directory or database sigil-eval keeps (the crate cache dir, the verdict store, the problem sets'
     sources) cannot be written, read or fetched."""
+
+
+class MissingExtraError(InfraError):
+    """An optional extra (`pip install 'sigil-eval[serve]'`, `[ray]`, `[report]`) that a command needs is not
+    installed (see `extras.require_extra`)."""

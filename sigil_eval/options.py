@@ -80,8 +80,3 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
         if self.require_sandbox and self.sandbox == "none":
             raise InputError("--require-sandbox contradicts --sandbox none")
         return self
-
-
-def wall_backstop(budget_s: float) -> float:
-    """Wall-clock limit for a CPU budget: generous, so a loaded machine does not turn a pass into a timeout."""
-    return 2 * budget_s + 2

@@ -25,6 +25,55 @@ ErrorType = Literal[
 ERROR_TYPES: tuple[ErrorType, ...] = get_args(ErrorType)
 
 
+# Which path judged a sample (`Result.judged_by`): in a batch, in a batch with its problem's tests compiled once for
+# the batch, alone (isolated mode), or in an earlier run (the verdict store). Batched mode's samples judged alone
+# say why: `judged_alone(reason)` is "isolated: <reason>".
+JudgedBy = Literal["batch", "batch: shared tests", "isolated", "store"]
+BATCH: JudgedBy = "batch"
+SHARED_TESTS: JudgedBy = "batch: shared tests"
+ISOLATED: JudgedBy = "isolated"
+STORE: JudgedBy = "store"
+
+# Why batched mode judges a sample alone (`RunStats.routed_isolated`, and `judged_by` "isolated: <reason>"). Routing
+# (`runner.route`) sends alone what a batch would judge differently; a batch hands back what it could not judge.
+IsolationReason = Literal[
+    # routing: constructs whose meaning changes inside a module of a bigger crate, or that reach the neighbours
+    "crate-relative path",
+    "$crate",
+    "macro export",
+    "symbol attribute",
+    "global allocator or panic handler",
+    "extern block or crate",
+    "inner attribute",
+    "file inclusion",
+    "out-of-line module",
+    "module or file path",
+    "libc",
+    "the harness crate",
+    "test attributes the harness does not implement",
+    "super path",
+    "own test attribute",
+    "unsafe code",
+    "impl of a trait for a type the program does not define",
+    "tests the harness cannot drive",
+    # handed back by a batch
+    "compile timeout in its batch",
+    "unattributable compile failure",
+    "compile error the batch cannot attribute",
+    "compiled alone after failing beside others",
+    "no record from the batch harness",
+    "the batch harness could not start its test",
+    # --verify-fraction: a batched verdict checked alone
+    "verification",
+]
+ISOLATION_REASONS: tuple[IsolationReason, ...] = get_args(IsolationReason)
+
+
+def judged_alone(reason: IsolationReason | None) -> str:
+    """`judged_by` of a sample judged alone: "isolated", or in batched mode "isolated: <reason>"."""
+    return f"{ISOLATED}: {reason}" if reason else ISOLATED
+
+
 CaseComparison = Literal["eq", "rust_eq", "rust_ne", "abs_lt", "abs_le", "poly_root"]
 
 
@@ -105,9 +154,8 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     main_free: bool = True
     passed: bool = False
     result: str = ""
-    # which path judged it: "batch", "batch: shared tests" (in a batch, with its problem's tests compiled once for
-    # the batch), "isolated" (isolated mode), "isolated: <why>" (batched mode sent it alone), "store" (judged in
-    # an earlier run, from the verdict store); empty when nothing was compiled (policy, no code)
+    # which path judged it: a `JudgedBy`, or "isolated: <why>" (`judged_alone`: batched mode sent it alone, an
+    # `IsolationReason`); empty when nothing was compiled (policy, no code)
     judged_by: str = ""
     # whether a pass needed values compared outside the sample's process (its problem's tests are cases): no
     # output, file, memory or exit code of the sample can fake it; false for tests that run in process
@@ -170,7 +218,7 @@ class RunStats(msgspec.Struct, kw_only=True):
     batches: int = 0  # batch jobs (crates) compiled: fewer than requests shows the service pooling them
     shared_tests: int = 0  # batched mode: samples judged with their problem's tests compiled once for the batch
 
-    def route(self, why: str) -> None:
+    def route(self, why: IsolationReason) -> None:
         self.routed_isolated[why] = self.routed_isolated.get(why, 0) + 1
 
 

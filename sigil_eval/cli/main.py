@@ -25,12 +25,12 @@ from sigil_eval.datasets.humaneval.build import build as build_set
 from sigil_eval.datasets.humaneval.build import built_set_path
 from sigil_eval.engine.evaluator import Evaluator, first_sigil_error, resolve_problems
 from sigil_eval.errors import SigilError
+from sigil_eval.extras import require_extra
 from sigil_eval.inputs.jsonl import write_jsonl
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
 from sigil_eval.metrics.report import DEFAULT_KS, seed_metrics
 from sigil_eval.outputs.log import configure_logging
-from sigil_eval.report import require_report_extra
 
 SUBCOMMANDS = ("evaluate", "generate", "run", "serve", "report", "convert", "warm", "dataset")
 log = structlog.get_logger("sigil_eval")
@@ -134,7 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(verbose=args.verbose, json_lines=args.log_json)
     try:
         if getattr(args, "report", None):
-            require_report_extra()  # before the run, not after it
+            require_extra("report", "--report")  # before the run, not after it
         if args.command == "convert":
             return _convert(args)
         if args.command == "report":

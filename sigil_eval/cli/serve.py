@@ -12,7 +12,8 @@ import structlog
 
 from sigil_eval.cli.flags import ShowDefaults, add_option_flags, options_from_args
 from sigil_eval.engine.evaluator import Evaluator
-from sigil_eval.errors import InfraError, InputError
+from sigil_eval.errors import InputError
+from sigil_eval.extras import require_extra
 
 log = structlog.get_logger("sigil_eval")
 
@@ -60,12 +61,11 @@ def service_token(args: argparse.Namespace) -> str | None:
 
 
 async def serve_command(args: argparse.Namespace) -> int:
-    try:
-        import uvicorn
+    require_extra("serve", "sigil-eval serve")
+    import uvicorn
 
-        from sigil_eval.service.app import QuietServer, ServiceLimits, create_app, open_pool
-    except ImportError as exc:
-        raise InfraError(f"sigil-eval serve needs the serve extra: pip install 'sigil-eval[serve]' ({exc})") from None
+    from sigil_eval.service.app import QuietServer, ServiceLimits, create_app, open_pool
+
     token = service_token(args)
     limits = ServiceLimits(
         max_pending=args.max_queue, max_request_bytes=args.max_request_bytes, compile_credit=args.compile_credit

@@ -1,11 +1,12 @@
-"""The Ray executor: the same jobs as `LocalExecutor` (`runner.jobs.run_job`), run by one actor per node.
+"""The Ray executor: the same jobs as `LocalExecutor` (`runner.local`), run by one actor per node.
 
-Each actor opens its own execution context on its node (toolchain, crate cache warmed once there, sandbox proven
+Each actor opens its own `LocalExecutor` on its node (toolchain, crate cache warmed once there, sandbox proven
 there) and holds as many worker slots as the CPUs it was given (`num_cpus` is set explicitly: Ray actors take none
 by default). The driver keeps at most `capacity` jobs in flight (the scheduler's bound) and sends each job to the
 actor with the most free slots. A job whose actor or node dies is sent to another actor (at least once; judging
-is pure, and the evaluator keeps one result per input line). A node whose toolchain differs from the driver's is
-refused: verdicts (and the verdict store's keys) depend on the toolchain.
+is pure, and the evaluator keeps one result per input line). The driver needs no toolchain or sandbox of its own:
+what the cluster judges with is what its nodes report, and a node that judges with anything else than the first
+(another toolchain, sandbox or evaluator version) is refused: verdicts (and the verdict store's keys) depend on it.
 """
 
 from __future__ import annotations
@@ -22,29 +23,26 @@ import structlog
 
 from sigil_eval.errors import InfraError, ToolchainError
 from sigil_eval.options import EvalOptions
-from sigil_eval.runner.context import JobContext, close_context, open_context
-from sigil_eval.runner.jobs import Job, JobOutcome, LocalExecutor
+from sigil_eval.runner.jobs import Job, JobOutcome, JudgeSetup
+from sigil_eval.runner.local import LocalExecutor
 
 log = structlog.get_logger("sigil_eval")
 JOB_ATTEMPTS = 3  # actors a job is tried on before the run stops with an infrastructure error
 
 
 class JudgeActor:
-    """Runs on one node (see `RayExecutor`): a `LocalExecutor` over a context opened there. Its methods are
-    called through Ray."""
+    """Runs on one node (see `RayExecutor`): a `LocalExecutor` opened there. Its methods are called through Ray."""
 
     def __init__(self, options: EvalOptions, slots: int, first_slot: int) -> None:
         self.options = msgspec.structs.replace(options, workers=slots)
         # slot numbers pick sandbox uids: numbered cluster-wide, so nodes sharing a machine share no uid
         self.first_slot = first_slot
-        self.ctx: JobContext | None = None
         self.executor: LocalExecutor | None = None
 
-    async def open(self) -> str:
-        """Open the context on this node; its toolchain version."""
-        self.ctx = await open_context(self.options)
-        self.executor = LocalExecutor(self.ctx, self.first_slot)
-        return str(self.ctx.toolchain.version)
+    async def open(self) -> JudgeSetup:
+        """Open the executor on this node; what it judges with."""
+        self.executor = await LocalExecutor.open(self.options, self.first_slot)
+        return self.executor.setup
 
     async def run(self, job: Job) -> tuple[JobOutcome, float]:
         """The job's outcome, and the seconds it took here (the driver's own measure shows the dispatch cost)."""
@@ -53,9 +51,9 @@ class JudgeActor:
         outcome = await self.executor.execute(job)
         return outcome, time.perf_counter() - started
 
-    def close(self) -> None:
-        if self.ctx is not None:
-            close_context(self.ctx)
+    async def close(self) -> None:
+        if self.executor is not None:
+            await self.executor.aclose()
 
 
 @dataclass
@@ -70,21 +68,21 @@ class _Actor:
 class RayExecutor:
     """`Evaluator(problems, executor=RayExecutor(options, address))`, or `backend="ray"`."""
 
-    def __init__(self, options: EvalOptions, toolchain_version: str, address: str | None = None) -> None:
+    def __init__(self, options: EvalOptions, address: str | None = None) -> None:
         import ray
 
         self._ray = ray
         if not ray.is_initialized():
             ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
         self._options = options
-        self._toolchain_version = toolchain_version
+        self._setup: JudgeSetup | None = None
         self._actors: list[_Actor] = []
         self._free = anyio.Condition()
         self.retried = 0
         self.timings: list[tuple[float, float]] = []  # per job: seconds at the driver, seconds on the node
 
     async def start(self) -> None:
-        """One actor per alive node with CPUs, each opened and its toolchain checked against the driver's."""
+        """One actor per alive node with CPUs, each opened, and what it judges with checked against the first's."""
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         remote = self._ray.remote(JudgeActor)
@@ -105,16 +103,24 @@ class RayExecutor:
             raise InfraError("the Ray cluster has no alive node with CPUs")
         for actor, opened in pending:
             try:
-                version = await opened
+                setup = await opened
             except self._ray.exceptions.RayError as exc:
                 raise InfraError(f"Ray node {actor.node_id[:12]} cannot evaluate: {_cause(exc)}") from None
-            if version != self._toolchain_version:
+            if self._setup is None:
+                self._setup = setup
+            elif setup != self._setup:
                 raise ToolchainError(
-                    f"Ray node {actor.node_id[:12]} has {version}, the driver {self._toolchain_version}: "
-                    "install the same toolchain on every node"
+                    f"Ray node {actor.node_id[:12]} judges with {_differences(setup, self._setup)}: "
+                    "install the same toolchain, sandbox and sigil-eval on every node"
                 )
             self._actors.append(actor)
         log.info("ray executor ready", nodes=len(self._actors), slots=self.capacity)
+
+    @property
+    def setup(self) -> JudgeSetup:
+        if self._setup is None:
+            raise RuntimeError("RayExecutor.start() first")
+        return self._setup
 
     @property
     def capacity(self) -> int:
@@ -170,3 +176,15 @@ class RayExecutor:
 
 def _cause(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
+
+
+def _differences(setup: JudgeSetup, first: JudgeSetup) -> str:
+    """What a node judges with that the first node does not, e.g. `rustc_version rustc 1.94.0 (…), the first
+    node rustc 1.95.0 (…)`."""
+    mine, theirs = msgspec.to_builtins(setup), msgspec.to_builtins(first)
+    if mine["verdict_settings"] != theirs["verdict_settings"]:
+        mine.update(mine.pop("verdict_settings"))
+        theirs.update(theirs.pop("verdict_settings"))
+    return "; ".join(
+        f"{name} {mine[name]}, the first node {theirs.get(name)}" for name in mine if mine[name] != theirs.get(name)
+    )

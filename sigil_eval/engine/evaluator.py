@@ -3,9 +3,9 @@
     sample ─ policy ─ assemble ─ verdict reuse (store, duplicates) ─ route ─▶ Scheduler ─ jobs ─▶ Executor
                                                                                    ◀─ results ─┘
 
-`Evaluator` owns the order of these steps and nothing of their insides: the execution context
-(`runner.context`), the verdict store (`verdict_store`), routing (`runner.route`), the scheduler (`scheduling`)
-and the executor behind the job seam (`runner.jobs`) are each their own module.
+`Evaluator` owns the order of these steps and nothing of their insides: the verdict store (`verdict_store`),
+routing (`runner.route`), the scheduler (`scheduling`) and the executor behind the job seam (`runner.jobs`) are
+each their own module. The evaluator knows the machine that judges only through the executor's `JudgeSetup`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping, Sized
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -24,21 +24,19 @@ from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectSendStream
 
 from sigil_eval.cargo_cache import default_cache_root
-from sigil_eval.data import get_human_eval_dataset
+from sigil_eval.datasets.humaneval.build import built_set_path
 from sigil_eval.engine.scheduling import READ_AHEAD_PER_WORKER, Scheduler
 from sigil_eval.engine.stalls import StallWatch
 from sigil_eval.engine.verdict_store import Following, VerdictReuse, VerdictStore
-from sigil_eval.errors import InfraError, SigilError
+from sigil_eval.errors import SigilError
+from sigil_eval.extras import require_extra
 from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set, problem_set_from_rows
 from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.metrics.report import DEFAULT_KS, Tally
 from sigil_eval.options import EvalOptions
 from sigil_eval.program.assemble import Program, assemble
 from sigil_eval.records import Rejection, Report, Result, RunSetting, RunStats, Sample
-from sigil_eval.runner.batched import BatchItem
-from sigil_eval.runner.context import JobContext, close_context, open_context
-from sigil_eval.runner.isolated import IsolatedItem
-from sigil_eval.runner.jobs import Executor, LocalExecutor
+from sigil_eval.runner.jobs import BatchItem, Executor, IsolatedItem, JudgeSetup
 from sigil_eval.runner.results import base_result, finish, policy_failure
 from sigil_eval.runner.route import route
 
@@ -51,7 +49,7 @@ def resolve_problems(problems: ProblemsArg, *, prelude: bool = True) -> ProblemS
     if isinstance(problems, ProblemSet):
         return problems
     if problems is None:
-        return load_problem_set(get_human_eval_dataset(), prelude=prelude)
+        return load_problem_set(built_set_path(), prelude=prelude)
     if isinstance(problems, (str, os.PathLike)):
         return load_problem_set(problems, prelude=prelude)
     return problem_set_from_rows({k: dict(v) for k, v in problems.items()}, prelude=prelude)
@@ -86,7 +84,8 @@ def first_sigil_error(exc: BaseException) -> SigilError | None:
 class Evaluator:
     """`async with Evaluator(problems, workers=2) as ev: async for result in ev.results(stream): …`
 
-    `executor` replaces where jobs run (default: this machine's worker slots, `LocalExecutor`)."""
+    `executor` replaces where jobs run (default: `options.backend`, this machine's worker slots or a Ray
+    cluster's); the evaluator uses one it is given, and closes only one it opened."""
 
     def __init__(
         self,
@@ -103,7 +102,7 @@ class Evaluator:
         self.stats = RunStats()
         self._executor = executor
         self._opened: Executor | None = None  # the executor this evaluator opened (and closes), not one it was given
-        self._ctx: JobContext | None = None
+        self._setup: JudgeSetup | None = None
         self._tasks: TaskGroup | None = None
         self._reuse: VerdictReuse | None = None
         self._stalls = StallWatch(self.options.stall_warning)
@@ -111,39 +110,47 @@ class Evaluator:
         self._assemble = lru_cache(maxsize=ASSEMBLED_KEPT)(self._assemble_uncached)
 
     @property
-    def context(self) -> JobContext:
-        if self._ctx is None:
+    def executor(self) -> Executor:
+        """The executor judging this run's jobs (while the evaluator is open)."""
+        if self._executor is None or self._tasks is None:
             raise RuntimeError("use `async with Evaluator(...)` before evaluating")
-        return self._ctx
+        return self._executor
+
+    @property
+    def judge_setup(self) -> JudgeSetup:
+        """What this run judges with (toolchain, sandbox), as its executor reported it on opening."""
+        if self._setup is None:
+            raise RuntimeError("use `async with Evaluator(...)` before evaluating")
+        return self._setup
 
     @property
     def verdict_settings(self) -> dict[str, Any]:
         """What besides the sample decides its verdict in this run (see `fingerprint`)."""
-        return self.context.verdict_settings
+        return self.judge_setup.verdict_settings
 
     @property
     def setting(self) -> RunSetting:
         """What this run judges with, as the report's header shows it."""
-        ctx = self.context
+        setup = self.judge_setup
         return RunSetting(
-            rustc_version=ctx.toolchain.version,
+            rustc_version=setup.rustc_version,
             problem_set=self.problem_set.name,
             problem_set_sha256=self.problem_set.sha256,
             prelude_applied=self.problem_set.prelude_applied,
             oracle_problems=len(self.problem_set.problems) - len(self.problem_set.in_process),
             mode=self.options.mode,
-            sandbox=ctx.sandbox.kind,
-            clippy=self.options.clippy if ctx.toolchain.clippy_driver else "missing",
+            sandbox=setup.sandbox,
+            clippy=self.options.clippy if setup.clippy_available else "missing",
         )
 
     async def __aenter__(self) -> Evaluator:
-        self._ctx = ctx = await open_context(self.options)
         try:
+            if self._executor is None:
+                self._executor = self._opened = await self._open_executor()
+            self._setup = self._executor.setup
             if self.options.reuse_verdicts:
                 store = VerdictStore(self.options.verdict_store or default_verdict_store(self.options.cache_dir))
-                self._reuse = VerdictReuse(store, ctx.verdict_settings, self.stats)
-            if self._executor is None:
-                self._executor = self._opened = await self._open_executor(ctx)
+                self._reuse = VerdictReuse(store, self._setup.verdict_settings, self.stats)
             # the evaluator's work runs in a task group of its own lifetime, never in a consumer's generator
             self._tasks = anyio.create_task_group()
             await self._tasks.__aenter__()
@@ -152,14 +159,17 @@ class Evaluator:
             raise
         return self
 
-    async def _open_executor(self, ctx: JobContext) -> Executor:
+    async def _open_executor(self) -> Executor:
+        """The executor `options.backend` names: this machine's (it opens the toolchain, crate cache and sandbox
+        here) or a Ray cluster's (whose nodes open their own)."""
         if self.options.backend == "local":
-            return LocalExecutor(ctx)
-        try:
-            from sigil_eval.distributed.ray_executor import RayExecutor
-        except ImportError as exc:
-            raise InfraError(f"--backend ray needs the ray extra: pip install 'sigil-eval[ray]' ({exc})") from None
-        executor = RayExecutor(self.options, ctx.toolchain.version, self.options.ray_address)
+            from sigil_eval.runner.local import LocalExecutor
+
+            return await LocalExecutor.open(self.options)
+        require_extra("ray", "--backend ray")
+        from sigil_eval.distributed.ray_executor import RayExecutor
+
+        executor = RayExecutor(self.options, self.options.ray_address)
         try:
             await executor.start()
         except BaseException:
@@ -185,13 +195,11 @@ class Evaluator:
             await self._release()
 
     async def _release(self) -> None:
-        """Close what `__aenter__` opened: the executor, the context (its scratch space), the verdict store."""
+        """Close what `__aenter__` opened: the executor (a local one's scratch space), the verdict store."""
         if self._opened is not None:
             with anyio.CancelScope(shield=True):
                 await self._opened.aclose()
-            self._opened = None
-        if self._ctx is not None:
-            close_context(self._ctx)
+            self._opened = self._executor = None  # a second `async with` opens another
         if self._reuse is not None:
             self._reuse.close()
 
@@ -281,13 +289,6 @@ class Evaluator:
             except* (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 pass  # the consumer stopped reading: there is no one left to judge for
 
-    @cached_property
-    def _values_kept_out(self) -> bool:
-        """Whether this run can keep expected values out of reach: firejail, and the uid switch that makes the
-        harness's pipes the sample's own process cannot reopen (without them no verdict is oracle-proof)."""
-        sandbox = self.context.sandbox
-        return sandbox.kind == "firejail" and sandbox.setpriv is not None
-
     def _assemble_uncached(self, task_id: str, completion: str) -> Program:
         return assemble(self.problem_set.problems[task_id], completion)
 
@@ -295,7 +296,7 @@ class Evaluator:
         """A final Result (refused by policy, no code, a stored verdict), a job member (BatchItem or
         IsolatedItem), or FOLLOWING when a sample of this run with the same program is being judged."""
         problem = self.problem_set.problems[sample.task_id]
-        result = base_result(sample, index, oracle_proof=bool(problem.cases) and self._values_kept_out)
+        result = base_result(sample, index, oracle_proof=bool(problem.cases) and self.judge_setup.values_kept_out)
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
             return refused
         program = self._assemble(sample.task_id, sample.completion)

@@ -17,10 +17,8 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from sigil_eval.engine.stalls import StallWatch
 from sigil_eval.options import EvalOptions
-from sigil_eval.records import AGREED_FIELDS, Result, RunStats
-from sigil_eval.runner.batched import SHARED_JUDGE, BatchItem
-from sigil_eval.runner.isolated import IsolatedItem
-from sigil_eval.runner.jobs import BatchJob, Executor, IsolatedJob, Job
+from sigil_eval.records import AGREED_FIELDS, SHARED_TESTS, Result, RunStats
+from sigil_eval.runner.jobs import BatchItem, BatchJob, Executor, IsolatedItem, IsolatedJob, Job
 
 log = structlog.get_logger("sigil_eval")
 
@@ -180,14 +178,15 @@ class Scheduler:
         verify = self._options.verify_fraction
         batched = {member.index: member for member in job.items} if isinstance(job, BatchJob) else {}
         for result in outcome.results:
-            self._stats.shared_tests += result.judged_by == SHARED_JUDGE
+            self._stats.shared_tests += result.judged_by == SHARED_TESTS
             if batched and verify and self._rng.random() < verify:
                 alone = batched[result.sample_index].alone("verification")
                 await self._submit(group, IsolatedJob(alone), send, checking=result)
             else:
                 await send.send(result)
         for item in outcome.requeue:
-            self._stats.route(item.why)
+            if item.why:
+                self._stats.route(item.why)
             await self._submit(group, IsolatedJob(item), send)
 
     def _compared(self, batched: Result, alone: Result) -> Result:

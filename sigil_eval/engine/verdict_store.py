@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 
 from sigil_eval.errors import StoreError
-from sigil_eval.records import ErrorType, Problem, Result, RunStats
+from sigil_eval.records import STORE, ErrorType, Problem, Result, RunStats
 
 STORE_VERSION = 2
 VERDICT_FIELDS = (
@@ -88,7 +88,7 @@ class VerdictStore:
             verdict = msgspec.msgpack.decode(row[0], type=StoredVerdict)
         except msgspec.DecodeError:
             return None
-        into.judged_by = "store"
+        into.judged_by = STORE
         return copy_verdict(verdict, into)
 
     def put(self, key: str, result: Result) -> None:

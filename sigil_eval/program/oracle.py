@@ -19,8 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sigil_eval.datasets.humaneval.rust_types import RustType
 from sigil_eval.program import rust_values
+from sigil_eval.program.rust_types import RustType
 from sigil_eval.program.signatures import signature_pin
 from sigil_eval.program.std_macros import pin_std_macros
 from sigil_eval.records import Case, Problem

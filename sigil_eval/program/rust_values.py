@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sigil_eval.datasets.humaneval.rust_types import RustType
+from sigil_eval.program.rust_types import RustType
 
 
 class NotALiteral(ValueError):

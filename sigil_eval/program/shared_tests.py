@@ -37,6 +37,8 @@ from sigil_eval.program.rust_uses import imports_of
 from sigil_eval.program.signatures import entry_head, entry_pointer_type
 from sigil_eval.records import Problem
 
+SHARED_MODULE_PREFIX = "__sigil_shared_"  # a shared tests module's name: this and a digest of the problem
+
 _IDENTIFIER = re.compile(r"(?<!:)\b[A-Za-z_]\w*\b")  # a name, not a path's later segment
 _ANY_IDENTIFIER = re.compile(r"\b[A-Za-z_]\w*\b")
 _MAIN_DEF = re.compile(r"\bfn\s+main\s*\(\s*\)")
@@ -191,22 +193,9 @@ def _modules_around(mask: str, offset: int) -> list[str] | None:
     return [str(level) for level in stack]
 
 
-_made: dict[tuple[int, bool], tuple[Problem, SharedTests | None]] = {}
-
-
 def shared_tests(problem: Problem, prelude: bool = True) -> SharedTests | None:
-    """The problem's tests as a shared module, or None when they cannot be shared exactly. Worked out once per
-    problem (kept by identity: a Problem holds JSON values and does not hash)."""
-    key = (id(problem), prelude)
-    made = _made.get(key)
-    if made is None or made[0] is not problem:
-        if len(_made) > 4096:
-            _made.clear()
-        made = _made[key] = (problem, _shared_tests(problem, prelude))
-    return made[1]
-
-
-def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
+    """The problem's tests as a shared module, or None when they cannot be shared exactly (a run works each
+    problem's out once: `runner.batch.sharing`)."""
     if not problem.entry_point:
         return None
     head = entry_head(problem.code_prefix, problem.entry_point)
@@ -244,7 +233,7 @@ def _shared_tests(problem: Problem, prelude: bool) -> SharedTests | None:
     first_test_line = (head_text + "\n").count("\n") + 1
     digest = hashlib.sha256(f"{problem.edition}\0{text}".encode()).hexdigest()[:16]
     return SharedTests(
-        module_name=f"__sigil_shared_{digest}",
+        module_name=f"{SHARED_MODULE_PREFIX}{digest}",
         text=text,
         tests=paths,
         first_test_line=first_test_line,

@@ -27,11 +27,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sigil_eval.datasets.humaneval.rust_types import RustType
 from sigil_eval.program import rust_values
 from sigil_eval.program.oracle import result_type as carried_type
 from sigil_eval.program.rust_items import fn_heads
 from sigil_eval.program.rust_lexer import code_mask, matching_brace
+from sigil_eval.program.rust_types import RustType
 from sigil_eval.program.signatures import names_meaning_else
 from sigil_eval.records import Case, CaseComparison, Problem
 

@@ -3,21 +3,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from pathlib import Path
 
 from sigil_eval.errors import InputError
+from sigil_eval.extras import require_extra
 from sigil_eval.inputs.problemsets import ProblemSet
-
-REPORT_MODULES = ("matplotlib", "jinja2")
-
-
-def require_report_extra() -> None:
-    """Raise InputError (before any work starts) when the report's libraries are not installed."""
-    missing = [name for name in REPORT_MODULES if importlib.util.find_spec(name) is None]
-    if missing:
-        raise InputError(f"the report needs {' and '.join(missing)}: pip install 'sigil-eval[report]'")
 
 
 def write_report(
@@ -31,7 +22,7 @@ def write_report(
     """Draw the self-contained HTML page of `results[0]` at `out`, compared with each of `results[1:]` (the first
     is the baseline); `png_dir` also gets the main charts as PNG files. Raises InputError for an unreadable
     results file or runs with no problem in common."""
-    require_report_extra()
+    require_extra("report", "the report")
     from sigil_eval.report import page
 
     try:

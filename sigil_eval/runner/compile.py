@@ -7,16 +7,14 @@ from pathlib import Path
 
 from sigil_eval.cargo_cache.warm import HARNESS_CRATE, SAMPLE_CRATES
 from sigil_eval.errors import SandboxError, ToolchainError
-from sigil_eval.options import wall_backstop
 from sigil_eval.records import TestStyle
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import Diagnostics, parse_diagnostics
-from sigil_eval.runner.limits import COMPILE_FILE_SIZE, COMPILE_OUTPUT_CAP
+from sigil_eval.runner.limits import BINARY_NAME, CODEGEN_FLAGS, COMPILE_FILE_SIZE, COMPILE_OUTPUT_CAP, wall_backstop
 from sigil_eval.runner.process import ProcessOutcome, run_limited
 from sigil_eval.runner.sandbox import Limits
 
 SOURCE_NAME = "src.rs"
-BINARY_NAME = "prog"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +32,7 @@ def rustc_args(edition: str, test_style: TestStyle, ctx: JobContext) -> list[str
         edition,
         "--crate-name",
         "sample",
-        "-C",
-        "opt-level=0",
-        "-C",
-        "debuginfo=0",
-        "--error-format=json",
+        *CODEGEN_FLAGS,
         *ctx.cache.extern_args((*SAMPLE_CRATES, HARNESS_CRATE)),  # the harness runs the tests (`isolated`)
     ]
     if test_style == "cfg_test":

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from sigil_eval.cargo_cache import Toolchain, WarmCache, resolve_toolchain, warm
-from sigil_eval.engine.fingerprint import verdict_settings
 from sigil_eval.errors import SandboxError, ToolchainError
 from sigil_eval.options import EvalOptions
+from sigil_eval.runner.fingerprint import verdict_settings
 from sigil_eval.runner.limits import PROBE_FILE_SIZE
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits, Sandbox, make_sandbox

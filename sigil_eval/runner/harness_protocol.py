@@ -4,13 +4,11 @@ the order of `HarnessSettings`' fields, and the record it prints per child on it
 
 from __future__ import annotations
 
-import math
-
 import msgspec
 
-from sigil_eval.options import EvalOptions, wall_backstop
+from sigil_eval.options import EvalOptions
 from sigil_eval.program.oracle import VALUES_CAP
-from sigil_eval.runner.limits import CHILD_OUTPUT_CAP, TEST_FILE_SIZE
+from sigil_eval.runner.limits import CHILD_OUTPUT_CAP, TEST_FILE_SIZE, cpu_limit, wall_backstop
 
 RECORD_PREFIX = b"SIGIL "
 UID_SWITCH_FAILED = (2**64 - 1, 2**64 - 1)  # the report of a child that could not take its uid
@@ -39,7 +37,7 @@ def harness_settings(options: EvalOptions, *, children: int, uid_base: int) -> H
     """The harness's settings for a run under `options`, in either path."""
     budget = options.run_budget
     return HarnessSettings(
-        cpu_seconds=max(1, math.ceil(budget)),
+        cpu_seconds=cpu_limit(budget),
         wall_ms=int(wall_backstop(budget) * 1000),
         children=children,
         uid_base=uid_base,

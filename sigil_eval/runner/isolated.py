@@ -5,19 +5,17 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 from sigil_eval.cargo_cache.warm import HARNESS_CRATE
 from sigil_eval.errors import SandboxError
-from sigil_eval.options import wall_backstop
 from sigil_eval.program.assemble import TESTS_MAIN, Program
 from sigil_eval.program.oracle import ORACLE_MODULE, PATH_PLACEHOLDER, inline_module, place
 from sigil_eval.program.rust_lexer import code_mask
-from sigil_eval.records import Problem, Result
-from sigil_eval.runner.batch_source import expose_libtest_tests
+from sigil_eval.records import ISOLATED, Problem, judged_alone
+from sigil_eval.runner.batch.source import expose_libtest_tests
 from sigil_eval.runner.code_size import ISOLATED_OWNER, own_code_sizes
-from sigil_eval.runner.compile import BINARY_NAME, SOURCE_NAME, CompileOutcome, compile_program
+from sigil_eval.runner.compile import SOURCE_NAME, CompileOutcome, compile_program
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.diagnostics import lint_names
 from sigil_eval.runner.harness_protocol import (
@@ -27,7 +25,15 @@ from sigil_eval.runner.harness_protocol import (
     harness_settings,
     parse_records,
 )
-from sigil_eval.runner.limits import HARNESS_CPU_SECONDS, HARNESS_OUTPUT_CAP, TEST_FILE_SIZE, run_uid
+from sigil_eval.runner.jobs import IsolatedItem
+from sigil_eval.runner.limits import (
+    BINARY_NAME,
+    HARNESS_CPU_SECONDS,
+    HARNESS_OUTPUT_CAP,
+    TEST_FILE_SIZE,
+    run_uid,
+    wall_backstop,
+)
 from sigil_eval.runner.outcome import SampleOutcome
 from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits
@@ -95,25 +101,11 @@ def _run_test(settings: HarnessSettings, *, main_style: bool, oracle: bool, test
     return f"#[test]\nfn {RUN_TEST}() {{\n    ::{HARNESS_CRATE}::run_with(&{settings.rust_array()}, &[{entry}]);\n}}\n"
 
 
-@dataclass(frozen=True, slots=True)
-class IsolatedItem:
-    """A sample ready for the isolated path: policy checked, program assembled, result record started."""
-
-    problem: Problem
-    program: Program
-    result: Result
-    why: str = ""  # batched mode: why this sample is judged alone
-
-    @property
-    def index(self) -> int:
-        return self.result.sample_index
-
-
 async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> SampleOutcome:
     problem, program = item.problem, item.program
     nonce = f"sigil_{secrets.token_hex(8)}"
     if _CODE_IN_THE_HARNESS.search(code_mask(program.source)):
-        outcome = SampleOutcome(judged_by="isolated", compile_ms=0.0, refused=_REFUSED)
+        outcome = SampleOutcome(judged_by=ISOLATED, compile_ms=0.0, refused=_REFUSED)
     else:
         # the harness forks the child that runs the tests under a uid of its own (the slot's run uid), as in a
         # batch: the pipes it holds are the harness's, which the child cannot reopen through /proc
@@ -137,7 +129,7 @@ async def evaluate_isolated(item: IsolatedItem, slot: int, ctx: JobContext) -> S
         finally:
             if not ctx.options.keep_scratch:
                 shutil.rmtree(job_dir, ignore_errors=True)
-    outcome.judged_by = f"isolated: {item.why}" if item.why else "isolated"
+    outcome.judged_by = judged_alone(item.why)
     return outcome
 
 
@@ -159,7 +151,7 @@ async def _compile_and_run(
         # must not decide it, so rebuild without clippy
         built = await compile_program(job_dir, problem.edition, style, ctx, clippy=False)
     outcome = SampleOutcome(
-        judged_by="isolated",
+        judged_by=ISOLATED,
         compile_ms=built.wall_ms,
         clippy_clean=None if clippy_lints is None else not clippy_lints,
         clippy_lints=clippy_lints or (),

@@ -1,19 +1,59 @@
-"""The scheduling seam. A job is a batch or one sample judged alone; an `Executor` runs jobs and returns their
-verdicts. The scheduler sees nothing else of where or how a job runs: the local executor runs it on this
-machine's worker slots, a distributed or remote one runs the same `run_job` where its slots are."""
+"""The scheduling seam: what a job is, what comes back, and what runs jobs. Nothing here judges.
+
+A job is a batch or one sample judged alone; an `Executor` runs jobs and returns their verdicts, and says what it
+judges with (`JudgeSetup`). The scheduler sees nothing else of where or how a job runs: the local executor
+(`runner.local`) runs it on this machine's worker slots, the Ray one (`distributed`) on a cluster's, a test's
+fake one in memory.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-import anyio
+import msgspec
 
-from sigil_eval.records import Result
-from sigil_eval.runner.batched import BatchItem, run_batch
-from sigil_eval.runner.context import JobContext
-from sigil_eval.runner.isolated import IsolatedItem, evaluate_isolated
-from sigil_eval.runner.outcome import SampleOutcome, to_result
+from sigil_eval.program.assemble import Program
+from sigil_eval.records import IsolationReason, Problem, Result
+from sigil_eval.runner.batch.source import BatchModule
+from sigil_eval.runner.results import fresh_result
+from sigil_eval.runner.sandbox import SandboxKind
+
+
+@dataclass(frozen=True, slots=True)
+class IsolatedItem:
+    """A sample ready for the isolated path: policy checked, program assembled, result record started."""
+
+    problem: Problem
+    program: Program
+    result: Result
+    why: IsolationReason | None = None  # batched mode: why this sample is judged alone
+
+    @property
+    def index(self) -> int:
+        return self.result.sample_index
+
+
+@dataclass(slots=True)
+class BatchItem:
+    """A sample ready to join a batch: as `IsolatedItem`, with the module it takes in the batch crate."""
+
+    problem: Problem
+    program: Program
+    module: BatchModule  # with its own tests, or shims to its problem's shared tests (`own` keeps the former)
+    result: Result  # pre-filled: ids, completion, main_free
+    syntax_error: bool = False  # brackets that do not close stop rustc: batched apart (see `route`)
+    name: str = ""  # its module's name (`s12`) in the batch crate being judged: kept through the rebuilds
+    compile_ms: float = 0.0
+    own: BatchModule | None = None  # its own-tests module, while `module` runs the shared tests
+
+    @property
+    def index(self) -> int:
+        return self.result.sample_index
+
+    def alone(self, why: IsolationReason) -> IsolatedItem:
+        """This member as a sample to judge on its own, with a fresh result record."""
+        return IsolatedItem(self.problem, self.program, fresh_result(self.result), why=why)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,68 +80,29 @@ class JobOutcome:
     requeue: list[IsolatedItem] = field(default_factory=list)
 
 
+class JudgeSetup(msgspec.Struct, frozen=True, kw_only=True):
+    """What an executor judges with, as the evaluator needs to know it: the report's header, the verdict store's
+    keys, and whether a pass can be oracle-proof."""
+
+    rustc_version: str
+    sandbox: SandboxKind
+    # firejail and the uid switch: the harness's pipes are out of the sample's reach (see `Result.oracle_proof`)
+    values_kept_out: bool
+    clippy_available: bool
+    # everything besides the sample that decides its verdict (`runner.fingerprint.verdict_settings`)
+    verdict_settings: dict[str, Any]
+
+
 class Executor(Protocol):
     """Runs jobs. `capacity` is how many it runs at once: the scheduler never has more in flight."""
 
     @property
     def capacity(self) -> int: ...
 
+    @property
+    def setup(self) -> JudgeSetup: ...
+
     async def execute(self, job: Job) -> JobOutcome: ...
 
     async def aclose(self) -> None:
         """Release what the executor holds (called by the evaluator that opened it)."""
-
-
-def _result(item: BatchItem | IsolatedItem, outcome: SampleOutcome, ctx: JobContext) -> Result:
-    return to_result(item.result, outcome, clippy=ctx.options.clippy, compile_budget=ctx.options.compile_budget)
-
-
-async def run_job(job: Job, ctx: JobContext, slot: int) -> JobOutcome:
-    """Judge a job on worker slot `slot` (its number picks the sandbox uid) of the machine that holds `ctx`."""
-    if isinstance(job, IsolatedJob):
-        return JobOutcome(results=[_result(job.item, await evaluate_isolated(job.item, slot, ctx), ctx)])
-    batch = await run_batch(list(job.items), ctx, slot)
-    return JobOutcome(
-        results=[_result(item, judged, ctx) for item, judged in batch.judged],
-        requeue=[item.alone(why) for item, why in batch.isolate],
-    )
-
-
-class WorkerSlots:
-    """`workers` numbered slots; a job holds one while it runs (its number picks the job's sandbox uid)."""
-
-    def __init__(self, workers: int) -> None:
-        self._free = list(range(workers))
-        self._limiter = anyio.Semaphore(workers)
-
-    async def acquire(self) -> int:
-        await self._limiter.acquire()
-        return self._free.pop()
-
-    def release(self, slot: int) -> None:
-        self._free.append(slot)
-        self._limiter.release()
-
-
-class LocalExecutor:
-    """Runs jobs on this machine: one numbered worker slot per job, `options.workers` slots numbered from
-    `first_slot` (a slot's number picks its sandbox uids: executors sharing a machine count on from each other)."""
-
-    def __init__(self, ctx: JobContext, first_slot: int = 0) -> None:
-        self._ctx = ctx
-        self._first_slot = first_slot
-        self._slots = WorkerSlots(ctx.options.workers)
-
-    @property
-    def capacity(self) -> int:
-        return self._ctx.options.workers
-
-    async def execute(self, job: Job) -> JobOutcome:
-        slot = await self._slots.acquire()
-        try:
-            return await run_job(job, self._ctx, self._first_slot + slot)
-        finally:
-            self._slots.release(slot)
-
-    async def aclose(self) -> None:
-        """Nothing: the context belongs to whoever opened it."""

@@ -9,7 +9,14 @@ the evaluator, another slot, or a concurrently running neighbour; otherwise they
 
 from __future__ import annotations
 
+import math
+
 RUN_UID_BASE = 61000
+
+# the crate and binary every compile writes, and the code generation they are built with (fast to compile; the
+# harness crates are built optimised, see `cargo_cache.warm`)
+BINARY_NAME = "prog"
+CODEGEN_FLAGS = ("-C", "opt-level=0", "-C", "debuginfo=0", "--error-format=json")
 HARNESS_UIDS_PER_SLOT = 64
 
 # compiling
@@ -35,3 +42,13 @@ def run_uid(slot: int) -> int:
 def harness_uid_base(slot: int) -> int:
     """The first uid of worker slot `slot`'s batch harness children (`HARNESS_UIDS_PER_SLOT` of them)."""
     return RUN_UID_BASE + 1000 + slot * HARNESS_UIDS_PER_SLOT
+
+
+def cpu_limit(seconds: float) -> int:
+    """RLIMIT_CPU (whole seconds, at least one) for a CPU budget in seconds: rounded up, never down."""
+    return max(1, math.ceil(seconds))
+
+
+def wall_backstop(budget_s: float) -> float:
+    """Wall-clock limit for a CPU budget: generous, so a loaded machine does not turn a pass into a timeout."""
+    return 2 * budget_s + 2

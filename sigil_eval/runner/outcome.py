@@ -17,7 +17,7 @@ from sigil_eval.runner.verdict import TestVerdict
 class SampleOutcome:
     """What judging one sample found. Exactly one of: a compile timeout, `compile_errors`, or a `test` verdict."""
 
-    judged_by: str  # "batch", "isolated" or "isolated: <why>"
+    judged_by: str  # a `JudgedBy`, or "isolated: <why>" (`judged_alone`)
     compile_ms: float
     compile_timed_out: bool = False
     compile_errors: Diagnostics | None = None  # the sample's own errors (a batch: those attributed to it)

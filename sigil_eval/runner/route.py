@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from sigil_eval.options import Mode
 from sigil_eval.program.assemble import Program
 from sigil_eval.program.rust_lexer import code_mask, delimiters_unbalanced
-from sigil_eval.records import Problem
-from sigil_eval.runner.batch_source import BatchModule, batch_module
+from sigil_eval.records import IsolationReason, Problem
+from sigil_eval.runner.batch.source import BatchModule, batch_module
 
 # checked on the whole program (the problem's code can use them too)
-_PROGRAM_CONSTRUCTS = [
+_PROGRAM_CONSTRUCTS: list[tuple[IsolationReason, str]] = [
     ("crate-relative path", r"\bcrate\s*::"),
     ("$crate", r"\$crate\b"),
     ("macro export", r"#\s*!?\s*\[\s*(?:macro_export|macro_use)\b"),
@@ -32,7 +32,7 @@ _PROGRAM_CONSTRUCTS = [
     ("test attributes the harness does not implement", r"#\s*\[\s*(?:should_panic|ignore|bench)\b"),
 ]
 # checked on the completion only: the tests' own `use super::*;` and `#[test]` are expected
-_COMPLETION_CONSTRUCTS = [
+_COMPLETION_CONSTRUCTS: list[tuple[IsolationReason, str]] = [
     ("super path", r"\bsuper\b"),
     ("own test attribute", r"#\s*\[\s*test\b"),
     # raw pointers can read the whole process: in a batch that is every other sample's code and literals
@@ -41,7 +41,9 @@ _COMPLETION_CONSTRUCTS = [
 ]
 
 
-def _compiled(constructs: list[tuple[str, str]], flags: int = 0) -> list[tuple[str, re.Pattern[str]]]:
+def _compiled(
+    constructs: list[tuple[IsolationReason, str]], flags: int = 0
+) -> list[tuple[IsolationReason, re.Pattern[str]]]:
     return [(label, re.compile(pattern, flags)) for label, pattern in constructs]
 
 
@@ -57,7 +59,7 @@ _IMPL = re.compile(r"\bimpl\b")
 _MACRO_RULES = re.compile(r"\bmacro_rules\s*!")
 _DEFINED_TYPE = re.compile(r"\b(?:struct|enum|union)\s+([A-Za-z_]\w*)")  # not `type`: an alias names another type
 _SELF_TYPE_HEAD = re.compile(r"(?:&\s*(?:'\w+\s*)?(?:mut\b\s*)?)*(?:[A-Za-z_]\w*\s*::\s*)*([A-Za-z_]\w*)\s*(?:<|$)")
-FOREIGN_IMPL = "impl of a trait for a type the program does not define"
+FOREIGN_IMPL: IsolationReason = "impl of a trait for a type the program does not define"
 
 
 _TRAIT_IMPL_OR_DERIVE = re.compile(r"\bimpl\b|#\s*\[\s*(?:derive|cfg_attr)\b")  # any impl: macros build them too
@@ -128,7 +130,7 @@ def _generic_names(header: str) -> set[str]:
     return set(re.findall(r"(?<!')\b([A-Za-z_]\w*)\b", generics.group(1))) if generics else set()
 
 
-def isolation_reason(problem: Problem, program: Program, masked: str | None = None) -> str | None:
+def isolation_reason(problem: Problem, program: Program, masked: str | None = None) -> IsolationReason | None:
     """Why this sample must be compiled alone, or None when it may join a batch (`masked`: the program's
     `code_mask`, when the caller has it). A syntax error is no reason: with one file per sample rustc reports
     every file's parse errors against that file; those that stop rustc at the file (`delimiters_unbalanced`)
@@ -150,11 +152,11 @@ def isolation_reason(problem: Problem, program: Program, masked: str | None = No
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A batch member (`module` set) or a sample judged alone (`alone`: why, empty in isolated mode)."""
+    """A batch member (`module` set) or a sample judged alone (`alone`: why, None in isolated mode)."""
 
     module: BatchModule | None = None
     syntax_error: bool = False  # a batch member whose brackets do not close: it joins a batch of its kind
-    alone: str = ""
+    alone: IsolationReason | None = None
 
 
 ISOLATED_MODE = Route()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from sigil_eval.errors import SandboxError
-from sigil_eval.runner.limits import run_uid
+from sigil_eval.runner.limits import cpu_limit, run_uid
 
 SandboxKind = Literal["firejail", "none"]
 SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh", "/root/.ssh")
@@ -42,7 +42,7 @@ class Limits:
     processes: int | None = None
 
     def prlimit_args(self, prlimit: str) -> list[str]:
-        cpu = max(1, int(self.cpu_seconds + 0.999))
+        cpu = cpu_limit(self.cpu_seconds)
         args = [
             prlimit,
             f"--cpu={cpu}:{cpu + 1}",

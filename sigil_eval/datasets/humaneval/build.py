@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from sigil_eval.cargo_cache.warm import default_cache_root
-from sigil_eval.datasets.humaneval import record, render, rust_types, signatures
+from sigil_eval.datasets.humaneval import record, render, signatures
 from sigil_eval.datasets.humaneval.record import record_calls
 from sigil_eval.datasets.humaneval.render import Signature, doc_comment, parse_signature, python_docstring, test_module
 from sigil_eval.datasets.humaneval.signatures import SPECS
 from sigil_eval.datasets.humaneval.source import PACKAGE_VERSION, humaneval_jsonl_gz
 from sigil_eval.errors import StoreError
 from sigil_eval.outputs.files import write_atomically
-from sigil_eval.program import oracle
+from sigil_eval.program import oracle, rust_types
 
 SET_NAME = "humaneval-rust"
 SET_VERSION = "1"

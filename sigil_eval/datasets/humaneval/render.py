@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sigil_eval.datasets.humaneval.record import Call
-from sigil_eval.datasets.humaneval.rust_types import RustType, literal, parse_type
 from sigil_eval.program import oracle
 from sigil_eval.program.oracle import FLOAT_TOLERANCE
 from sigil_eval.program.rust_lexer import split_top_level
+from sigil_eval.program.rust_types import RustType, literal, parse_type
 
 
 @dataclass(frozen=True, slots=True)

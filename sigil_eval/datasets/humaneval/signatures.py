@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sigil_eval.datasets.humaneval.rust_types import VALUE_ENUM
+from sigil_eval.program.rust_types import VALUE_ENUM
 
 
 @dataclass(frozen=True, slots=True)
