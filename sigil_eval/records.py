@@ -136,7 +136,7 @@ class GeneratedSample(msgspec.Struct, kw_only=True, omit_defaults=True):
 
 
 class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
-    """One verdict. The seed's fields, plus `sample_index` (0-based input position) and timings."""
+    """One verdict. human-eval-rust's fields, plus `sample_index` (0-based input position) and timings."""
 
     task_id: str
     completion: str

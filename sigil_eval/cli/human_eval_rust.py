@@ -1,4 +1,4 @@
-"""`evaluate_functional_correctness`: the seed's documented command, running sigil-eval.
+"""`evaluate_functional_correctness`: human-eval-rust's documented command, running sigil-eval.
 
 human-eval-rust documents `evaluate_functional_correctness SAMPLES [--k 1,10,100] [--n_workers N] [--timeout S]
 [--problem_file F] [--language rust] [--sandbox_mode firejail|none] [--enforce_policy BOOL]` (Fire-style flags:
@@ -28,7 +28,7 @@ def _flag(text: str) -> bool:
 
 
 def _k(text: str) -> str:
-    """Fire turns `--k 1,10` into a tuple and the seed prints it back as `(1, 10)`: accept both spellings."""
+    """Fire turns `--k 1,10` into a tuple and human-eval-rust prints it back as `(1, 10)`: accept both spellings."""
     return text.strip().strip("()[]").replace(" ", "")
 
 
@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="The human-eval-rust command, run by sigil-eval: evaluates SAMPLE_FILE, writes "
-        "<SAMPLE_FILE>_results.jsonl and prints the seed's metrics dict. Other sigil-eval evaluate flags pass through.",
+        "<SAMPLE_FILE>_results.jsonl and prints human-eval-rust's metrics dict. Other sigil-eval evaluate flags "
+        "pass through.",
     )
     parser.add_argument("sample_file")
     parser.add_argument("--k", type=_k, default="1,10,100", help="pass@k values, e.g. 1,10,100")
@@ -53,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def to_sigil_argv(argv: Sequence[str]) -> list[str]:
-    """The `sigil-eval` command line for a seed command line (raises SystemExit(2) on a bad flag, like argparse)."""
+    """The `sigil-eval` command line for a human-eval-rust command line (raises SystemExit(2) on a bad flag, like
+    argparse)."""
     parser = build_parser()
     args, passthrough = parser.parse_known_args(list(argv))
     if args.language.lower() != "rust":
@@ -68,7 +70,7 @@ def to_sigil_argv(argv: Sequence[str]) -> list[str]:
         out += ["--problems", args.problem_file]
     if args.enforce_policy:
         out.append("--policy")
-    return [*out, "--seed-output", *passthrough]
+    return [*out, "--human-eval-rust-output", *passthrough]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
