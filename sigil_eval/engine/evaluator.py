@@ -37,6 +37,7 @@ from sigil_eval.options import EvalOptions
 from sigil_eval.program.assemble import Program, assemble
 from sigil_eval.records import Rejection, Report, Result, RunSetting, RunStats, Sample
 from sigil_eval.runner.jobs import BatchItem, Executor, IsolatedItem, JudgeSetup
+from sigil_eval.runner.local import LocalExecutor
 from sigil_eval.runner.results import base_result, finish, policy_failure
 from sigil_eval.runner.route import route
 
@@ -163,8 +164,6 @@ class Evaluator:
         """The executor `options.backend` names: this machine's (it opens the toolchain, crate cache and sandbox
         here) or a Ray cluster's (whose nodes open their own)."""
         if self.options.backend == "local":
-            from sigil_eval.runner.local import LocalExecutor
-
             return await LocalExecutor.open(self.options)
         require_extra("ray", "--backend ray")
         from sigil_eval.distributed.ray_executor import RayExecutor
