@@ -18,12 +18,12 @@ demo: bootstrap
 # Everything CI checks: lint, the fast tier, the demo (the README's first command), the whole suite.
 ci: lint test-fast demo test
 
-# The whole test suite (real rustc, real firejail).
+# The whole test suite (real rustc, real firejail, real servers): about 11 minutes on 2 cores.
 test: bootstrap
     {{venv}}/bin/sigil-eval warm
     {{py}} -m pytest -q
 
-# The fast tier: pure functions (cleaning, parsing, routing rules, the oracle's comparisons, protocols), no toolchain.
+# The fast tier, tests/unit/: pure functions and the evaluator over a fake executor, no toolchain (about 15 s).
 test-fast: bootstrap
     {{py}} -m pytest -q -m fast
 
