@@ -17,9 +17,10 @@ EXTRA_MODULES: dict[Extra, tuple[str, ...]] = {
 }
 
 
-def require_extra(extra: Extra, needed_by: str) -> None:
-    """Raise MissingExtraError when a module of `extra` is not installed; `needed_by` names what needs it."""
-    missing = [name for name in EXTRA_MODULES[extra] if importlib.util.find_spec(name) is None]
+def require_extra(extra: Extra, needed_by: str, *, modules: tuple[str, ...] | None = None) -> None:
+    """Raise MissingExtraError when a module of `extra` (or only `modules` of it, for what needs no more) is not
+    installed; `needed_by` names what needs it."""
+    missing = [name for name in modules or EXTRA_MODULES[extra] if importlib.util.find_spec(name) is None]
     if missing:
         raise MissingExtraError(
             f"{needed_by} needs the {extra} extra ({', '.join(missing)} not installed): "

@@ -115,7 +115,7 @@ def remote_reward(
 ) -> Callable[..., Awaitable[list[float | None]]]:
     """Like `trl_reward`, judged by a `sigil-eval serve` at `url` (the bearer token from `token_env`), so that many
     trainer processes share one judge and its batches. Rewards are 1.0 for a pass, else 0.0."""
-    require_extra("serve", "remote_reward")
+    require_extra("serve", "remote_reward", modules=("httpx",))  # the client of the service needs only httpx
     import httpx
 
     headers = {"Authorization": f"Bearer {os.environ[token_env]}"} if token_env else {}

@@ -13,7 +13,8 @@ import anyio
 import pytest
 
 import sigil_eval
-from sigil_eval.records import Report
+from sigil_eval.records import SHARED_TESTS, Report
+from sigil_eval.records import judged_alone as judged_alone_because
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PROBLEMS = ROOT / "tests" / "data" / "example_problems.jsonl"
@@ -94,8 +95,8 @@ def problem(task_id: str, signature: str, test_body: str, *, main_style: bool = 
 requires_firejail = pytest.mark.skipif(shutil.which("firejail") is None, reason="firejail not installed")
 
 
-TIMED_OUT_IN_BATCH = "isolated: compile timeout in its batch"
-SHARED = "batch: shared tests"  # `judged_by` of a sample judged with its problem's tests shared in its batch
+TIMED_OUT_IN_BATCH = judged_alone_because("compile timeout in its batch")
+SHARED = SHARED_TESTS  # `judged_by` of a sample judged with its problem's tests shared in its batch
 
 
 def judged_alone(results: dict[str, sigil_eval.Result], blowup: str) -> dict[str, str]:

@@ -1,16 +1,16 @@
-"""Find the Rust toolchain once: the real `rustc` in the sysroot (the rustup proxy costs ~10 ms a call), every
-path with its links resolved (the compile jail sees the sysroot, not a link to it from elsewhere)."""
+"""Find the Rust toolchain once: the real `rustc` in the sysroot (the rustup proxy costs ~10 ms a call); the
+sysroot as the directory it is (the compile jail sees it, not a link to it), tools as `tool_paths` finds them."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
 
 from sigil_eval.errors import ToolchainError
+from sigil_eval.tool_paths import find_tool
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class Toolchain:
 
 
 async def resolve_toolchain(rustc: str | None = None) -> Toolchain:
-    candidate = rustc or os.environ.get("RUSTC") or shutil.which("rustc")
+    candidate = rustc or os.environ.get("RUSTC") or find_tool("rustc")
     if not candidate:
         raise ToolchainError("rustc not found on PATH: install a Rust toolchain (https://rustup.rs) or set RUSTC")
     try:
@@ -45,9 +45,9 @@ def _toolchain(candidate: str, sysroot_text: str, lines: list[str]) -> Toolchain
     real_rustc = sysroot / "bin" / "rustc"
     clippy = sysroot / "bin" / "clippy-driver"
     cargo = sysroot / "bin" / "cargo"
-    cargo_path = cargo if cargo.exists() else (Path(p).resolve() if (p := shutil.which("cargo")) else None)
+    cargo_path = cargo if cargo.exists() else (Path(p) if (p := find_tool("cargo")) else None)
     return Toolchain(
-        rustc=real_rustc if real_rustc.exists() else Path(candidate).resolve(),
+        rustc=real_rustc if real_rustc.exists() else Path(candidate),
         sysroot=sysroot,
         version=lines[0] if lines else "rustc (unknown version)",
         host=host,

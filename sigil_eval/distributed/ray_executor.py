@@ -66,7 +66,8 @@ class _Actor:
 
 
 class RayExecutor:
-    """`Evaluator(problems, executor=RayExecutor(options, address))`, or `backend="ray"`."""
+    """`Evaluator(problems, backend="ray")` opens one; or `executor = RayExecutor(options, address)`, `await
+    executor.start()`, then `Evaluator(problems, executor=executor)` (and `await executor.aclose()` after)."""
 
     def __init__(self, options: EvalOptions, address: str | None = None) -> None:
         import ray
@@ -98,7 +99,9 @@ class RayExecutor:
                 scheduling_strategy=NodeAffinitySchedulingStrategy(node["NodeID"], soft=False),
             ).remote(self._options, cpus, first_slot)
             first_slot += cpus
-            pending.append((_Actor(handle, node["NodeID"], cpus), handle.open.remote()))  # type: ignore[attr-defined]
+            actor = _Actor(handle, node["NodeID"], cpus, alive=False)  # known to `aclose` from now on
+            self._actors.append(actor)
+            pending.append((actor, handle.open.remote()))  # type: ignore[attr-defined]
         if not pending:
             raise InfraError("the Ray cluster has no alive node with CPUs")
         for actor, opened in pending:
@@ -106,6 +109,7 @@ class RayExecutor:
                 setup = await opened
             except self._ray.exceptions.RayError as exc:
                 raise InfraError(f"Ray node {actor.node_id[:12]} cannot evaluate: {_cause(exc)}") from None
+            setup = self._comparable(setup)
             if self._setup is None:
                 self._setup = setup
             elif setup != self._setup:
@@ -113,8 +117,15 @@ class RayExecutor:
                     f"Ray node {actor.node_id[:12]} judges with {_differences(setup, self._setup)}: "
                     "install the same toolchain, sandbox and sigil-eval on every node"
                 )
-            self._actors.append(actor)
+            actor.alive = True
         log.info("ray executor ready", nodes=len(self._actors), slots=self.capacity)
+
+    def _comparable(self, setup: JudgeSetup) -> JudgeSetup:
+        """What a node judges with, as far as this run's verdicts depend on it: without clippy, whether a node
+        has clippy-driver does not matter."""
+        if self._options.clippy == "off":
+            return msgspec.structs.replace(setup, clippy_available=False)
+        return setup
 
     @property
     def setup(self) -> JudgeSetup:
@@ -166,11 +177,12 @@ class RayExecutor:
             self._free.notify_all()
 
     async def aclose(self) -> None:
-        """Each live actor removes its scratch space, then goes."""
+        """Every actor started (also one whose opening failed) removes its scratch space, then goes; a dead one
+        only goes."""
         for actor in self._actors:
-            if actor.alive:
-                with contextlib.suppress(self._ray.exceptions.RayError):
-                    await actor.handle.close.remote()
+            with contextlib.suppress(self._ray.exceptions.RayError):
+                await actor.handle.close.remote()
+            with contextlib.suppress(self._ray.exceptions.RayError, ValueError):
                 self._ray.kill(actor.handle)
 
 

@@ -101,12 +101,18 @@ def _ratio(total: float, count: int) -> float | None:
     return total / count if count else None
 
 
-SEED_METRICS = ("compile_rate", "main_free_rate", "clippy_pass_rate", "avg_compile_time_ms", "avg_binary_size_bytes")
+HUMAN_EVAL_RUST_METRICS = (
+    "compile_rate",
+    "main_free_rate",
+    "clippy_pass_rate",
+    "avg_compile_time_ms",
+    "avg_binary_size_bytes",
+)
 
 
 def human_eval_rust_metrics(report: Report) -> dict[str, float | None]:
     """human-eval-rust's flat metrics: `pass@k` for every k computed, then its rates and averages."""
-    return {**report.pass_at_k, **{name: getattr(report, name) for name in SEED_METRICS}}
+    return {**report.pass_at_k, **{name: getattr(report, name) for name in HUMAN_EVAL_RUST_METRICS}}
 
 
 def format_summary(report: Report) -> str:

@@ -44,21 +44,20 @@ def judge_setup(ctx: JobContext) -> JudgeSetup:
 class LocalExecutor:
     """Runs jobs on this machine: one numbered worker slot per job, `options.workers` slots numbered from
     `first_slot` (a slot's number picks its sandbox uids: executors sharing a machine count on from each other).
-    `LocalExecutor.open(options)` opens a context of its own (closed by `aclose`); one built over a context
-    leaves it to whoever opened it."""
+    `LocalExecutor.open(options)` opens its context; `aclose` closes it (its scratch space goes)."""
 
-    def __init__(self, ctx: JobContext, first_slot: int = 0, *, owns_context: bool = False) -> None:
+    def __init__(self, ctx: JobContext, first_slot: int = 0) -> None:
         self.ctx = ctx
         self._first_slot = first_slot
         self._slots = WorkerSlots(ctx.options.workers)
         self._sharing = Sharing(ctx.options.prelude)  # this executor's run: its shared tests
-        self._owns_context = owns_context
+        self._open = True
         self._setup = judge_setup(ctx)
 
     @classmethod
     async def open(cls, options: EvalOptions, first_slot: int = 0) -> LocalExecutor:
         """Open a context for `options` (toolchain, crate cache, a sandbox proven to work; see `open_context`)."""
-        return cls(await open_context(options), first_slot, owns_context=True)
+        return cls(await open_context(options), first_slot)
 
     @property
     def capacity(self) -> int:
@@ -91,7 +90,7 @@ class LocalExecutor:
         return to_result(item.result, outcome, clippy=options.clippy, compile_budget=options.compile_budget)
 
     async def aclose(self) -> None:
-        """Remove the scratch space of a context this executor opened; nothing for one it was given."""
-        if self._owns_context:
-            self._owns_context = False
+        """Close the context: its scratch space goes (once)."""
+        if self._open:
+            self._open = False
             close_context(self.ctx)

@@ -15,7 +15,6 @@ Limits are rlimits set by `prlimit`: CPU time first, the wall clock in Python is
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +22,10 @@ from typing import Literal
 
 from sigil_eval.errors import SandboxError
 from sigil_eval.runner.limits import cpu_limit, run_uid
+from sigil_eval.tool_paths import PRIVATE_TMPFS, find_tool
 
 SandboxKind = Literal["firejail", "none"]
 SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/ssh", "/root/.ssh")
-PRIVATE_TMPFS = ("/tmp", "/var/tmp", "/dev/shm")
 # top-level directories a running test binary may see (it is dynamically linked against libc, nothing else)
 RUN_VISIBLE_TOP = frozenset(
     {"bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc", "dev", "proc", "sys", "run", "tmp"}
@@ -161,40 +160,27 @@ def _children(directory: Path) -> list[Path]:
         return []
 
 
-def find_tool(name: str) -> str | None:
-    """`name` on PATH, as the file it is: links resolved before any jail starts, since a link the jail cannot see
-    (one in a temporary `bin/`, say) would make every command in it fail. A tool that lives where the jail puts
-    a private directory of its own cannot run inside it: SandboxError, naming it."""
-    found = shutil.which(name)
-    if found is None:
-        return None
-    real = Path(found).resolve()
-    for private in PRIVATE_TMPFS:
-        if real.is_relative_to(private):
-            raise SandboxError(f"{name} is {real}, inside {private}, which the jail replaces: install it elsewhere")
-    return str(real)
-
-
 def make_sandbox(requested: str, *, allow_no_sandbox: bool, visible: Sequence[Path]) -> Sandbox:
-    """`auto`: firejail when installed, else refuse unless the caller allowed running without one."""
-    prlimit = find_tool("prlimit")
+    """`auto`: firejail when installed, else refuse unless the caller allowed running without one. Tools that run
+    inside the jail are found as the jail can run them (`tool_paths.find_tool`)."""
+    firejail = find_tool("firejail")  # runs outside the jail
+    jailed = requested == "firejail" or (requested == "auto" and firejail is not None)
+    prlimit = find_tool("prlimit", runs_in_jail=jailed)
     if prlimit is None:
         raise SandboxError("prlimit not found (util-linux): needed to bound CPU, memory and file size")
-    firejail = find_tool("firejail")
-    setpriv = find_tool("setpriv")
-    is_root = _is_root()
-    if requested == "firejail" or (requested == "auto" and firejail):
+    setpriv = find_tool("setpriv", runs_in_jail=jailed) if _is_root() else None  # only root switches uids
+    if jailed:
         if firejail is None:
             raise SandboxError(
                 "firejail not found: install it (apt-get install firejail) or pass --sandbox none",
             )
-        return Sandbox("firejail", tuple(visible), firejail, prlimit, setpriv if is_root else None)
+        return Sandbox("firejail", tuple(visible), firejail, prlimit, setpriv)
     if requested == "auto" and not allow_no_sandbox:
         raise SandboxError(
             "no sandbox available (firejail not installed): install firejail, or pass "
             "--allow-no-sandbox to run untrusted code unconfined",
         )
-    return Sandbox("none", tuple(visible), None, prlimit, setpriv if is_root else None)
+    return Sandbox("none", tuple(visible), None, prlimit, setpriv)
 
 
 def _is_root() -> bool:

@@ -14,6 +14,7 @@ import pytest
 
 import sigil_eval
 from sigil_eval.cargo_cache import default_cache_root
+from sigil_eval.runner import sandbox
 from sigil_eval.runner.batch import harness_run
 
 from ..e2e.test_resume import journal_lines, many_samples
@@ -68,19 +69,15 @@ def test_a_batch_harness_that_cannot_switch_uid_stops_the_run(monkeypatch: pytes
 
 
 def test_a_test_binary_that_cannot_get_its_uid_stops_the_run_before_any_sample(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A host whose setpriv fails (a user namespace without the uids mapped, say; here a setpriv that exits 1, in
-    a temporary dir the jail does not show): the run stops before any sample — when the tool is found (it lies
-    where the jail replaces the directory), or at the start-up check — instead of every isolated sample failing
-    as if it had exited early."""
-    broken = tmp_path / "bin" / "setpriv"
-    broken.parent.mkdir()
-    broken.write_text("#!/bin/sh\necho 'setpriv: setresuid failed: Invalid argument' >&2\nexit 1\n")
-    broken.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{broken.parent}:{os.environ['PATH']}")
-    stopped = r"cannot start a test binary under its own uid|setpriv is /tmp/.* which the jail replaces"
-    with pytest.raises(sigil_eval.InfraError, match=stopped) as raised:
+    """A host where setpriv cannot switch to the run uid (a user namespace without the uids mapped, say; here a
+    uid setpriv refuses): the start-up check fails the run, instead of every isolated sample failing as if it had
+    exited early."""
+    if os.geteuid() != 0:
+        pytest.skip("uids are switched only when the evaluator runs as root")
+    monkeypatch.setattr(sandbox, "run_uid", lambda slot: 2**32 - 1)  # setresuid(-1) fails
+    with pytest.raises(sigil_eval.InfraError, match="cannot start a test binary under its own uid") as raised:
         judge([{"task_id": "test_rust/0", "completion": "    1\n}\n"}], {"t": RETURN_ONE}, mode="isolated")
     assert isinstance(raised.value, sigil_eval.SandboxError)
 
