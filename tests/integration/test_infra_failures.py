@@ -72,11 +72,11 @@ def test_a_test_binary_that_cannot_get_its_uid_stops_the_run_before_any_sample(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A host where setpriv cannot switch to the run uid (a user namespace without the uids mapped, say; here a
-    uid setpriv refuses): the start-up check fails the run, instead of every isolated sample failing as if it had
-    exited early."""
+    uid setpriv refuses to parse): the start-up check fails the run, instead of every isolated sample failing as
+    if it had exited early."""
     if os.geteuid() != 0:
         pytest.skip("uids are switched only when the evaluator runs as root")
-    monkeypatch.setattr(sandbox, "run_uid", lambda slot: 2**32 - 1)  # setresuid(-1) fails
+    monkeypatch.setattr(sandbox, "run_uid", lambda slot: "no-such-uid")  # setpriv: failed to parse reuid
     with pytest.raises(sigil_eval.InfraError, match="cannot start a test binary under its own uid") as raised:
         judge([{"task_id": "test_rust/0", "completion": "    1\n}\n"}], {"t": RETURN_ONE}, mode="isolated")
     assert isinstance(raised.value, sigil_eval.SandboxError)
