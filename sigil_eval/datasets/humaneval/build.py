@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +49,19 @@ def build_rows(source: bytes, solutions: dict[str, str]) -> list[dict[str, Any]]
             solution = solutions.get(row["task_id"])
             if solution is None:
                 raise ValueError(f"no reference solution in {REFERENCE.name}")
-            built.append(_build_one(row, spec, solution))
+            built.append(build_row(row, spec, solution))
         except Exception as exc:
             raise ValueError(f"{row['task_id']}: {exc}") from exc
     return built
 
 
-def _build_one(row: dict[str, Any], spec: signatures.Spec, solution: str) -> dict[str, Any]:
+def build_row(
+    row: dict[str, Any], spec: signatures.Spec, solution: str, extra_calls: Sequence[record.Call] = ()
+) -> dict[str, Any]:
+    """One problem of the set from OpenAI's row: our prompt, our solution, and tests from the recorded calls
+    (and `extra_calls`, already in our types, after them: the plus inputs)."""
     signature = parse_signature(spec.signature)
-    calls = [record.Call(*spec.adapt(call.args, call.result)) for call in record_calls(row)]
+    calls = [record.Call(*spec.adapt(call.args, call.result)) for call in record_calls(row)] + list(extra_calls)
     docstring = python_docstring(row["prompt"], row["entry_point"])
     doc = doc_comment(docstring, row["entry_point"], signature, spec.note, adapt=spec.adapt)
     helpers = (spec.helpers + "\n") if spec.helpers else ""
