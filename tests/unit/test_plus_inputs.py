@@ -81,3 +81,21 @@ def test_a_domain_is_one_shape_per_argument() -> None:
     assert domain.admits(("xyz", 3)) and not domain.admits(("xyz", -1)) and not domain.admits(("xyz",))
     assert Domain.of([((1, "a"),), ((2, "b"),)]).admits(((3, "c"),))
     assert not Domain.of([((1, "a"),), ((2, "b"),)]).admits(((3, "c", 4),))
+
+
+def test_a_vocabulary_of_values_or_tokens_is_kept() -> None:
+    operators = infer([["+", "*", "-"], ["+", "-"], ["*", "*"]])
+    assert admits(operators, ["-", "+"]) and not admits(operators, ["++", "+"])
+    notes = infer(["o o| .| o|", "o o o", ".| .| o|"])
+    assert admits(notes, "o| o .|") and not admits(notes, "o oo") and not admits(notes, "o  o")
+    letters = infer(["a b c", "b b", "a"])
+    assert admits(letters, "c a") and not admits(letters, "ab c") and not admits(letters, "")  # none was empty
+    words = infer(["hello world", "how are you"])  # every token differs: no vocabulary, any word
+    assert admits(words, "you are") and admits(words, "what now")
+
+
+def test_words_are_mutated_as_tokens() -> None:
+    rng = random.Random(11)
+    pool = ["one three", "five two two"]
+    grown = {mutate_value("one two", rng, pool) for _ in range(300)}
+    assert any(set(text.split(" ")) <= {"one", "two", "three", "five"} and text != "one two" for text in grown)

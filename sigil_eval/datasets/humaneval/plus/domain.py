@@ -15,6 +15,9 @@ from typing import Any
 MIN_WIDENING = 10
 # string characters by class: one character of a class seen admits the class
 CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+# a vocabulary: strings (or the space-separated tokens of strings) drawn from at most this many distinct values,
+# each seen at least twice on average, admit only those values (operators, note names, number words)
+VOCABULARY = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +28,9 @@ class Shape:
     low: float | None = None  # numbers: the admitted range
     high: float | None = None
     chars: frozenset[str] | None = None  # strings: the admitted characters
+    choices: frozenset[str] | None = None  # strings: the only values admitted (a vocabulary)
+    tokens: frozenset[str] | None = None  # strings: the only space-separated tokens admitted
+    token_length: int | None = None  # strings: the longest token admitted (every base token was one character)
     nonempty: bool = False  # sequences: every base value had an element
     max_length: int | None = None
     ascending: bool = False  # lists: every base list of two or more was sorted
@@ -55,7 +61,16 @@ def infer(values: Sequence[Any]) -> Shape:
     if kind in ("int", "float"):
         return _number(kind, [float(v) for v in values])
     if kind == "str":
-        return Shape("str", chars=_chars(values), **_lengths(values))
+        tokens = [token for text in values for token in text.split(" ")] if any(" " in v for v in values) else []
+        single = len(tokens) >= 3 and all(len(token) == 1 for token in tokens)
+        return Shape(
+            "str",
+            chars=_chars(values),
+            choices=_vocabulary(values),
+            tokens=None if single else _vocabulary(tokens),
+            token_length=1 if single else None,
+            **_lengths(values),
+        )
     if kind == "list":
         elements = [e for v in values for e in v]
         ordered = [v for v in values if len(v) >= 2]
@@ -100,6 +115,11 @@ def _chars(values: Sequence[str]) -> frozenset[str]:
     return frozenset(admitted)
 
 
+def _vocabulary(values: Sequence[str]) -> frozenset[str] | None:
+    distinct = frozenset(values)
+    return distinct if values and len(distinct) <= VOCABULARY and len(values) >= 2 * len(distinct) else None
+
+
 def _lengths(values: Sequence[Any]) -> dict[str, Any]:
     return {"nonempty": all(len(v) for v in values), "max_length": 2 * max(map(len, values), default=0) + 4}
 
@@ -127,7 +147,7 @@ def admits(shape: Shape | None, value: Any) -> bool:
     if kind in ("str", "list", "dict") and not _length_fits(shape, value):
         return False
     if kind == "str":
-        return shape.chars is None or set(value) <= shape.chars
+        return _string_fits(shape, value)
     if kind == "list":
         if len(value) >= 2 and ((shape.ascending and not _ascending(value)) or (shape.unique and not _unique(value))):
             return False
@@ -137,6 +157,17 @@ def admits(shape: Shape | None, value: Any) -> bool:
     if kind == "dict":
         return all(admits(shape.key, k) and admits(shape.element, v) for k, v in value.items())
     return True
+
+
+def _string_fits(shape: Shape, value: str) -> bool:
+    if shape.chars is not None and not set(value) <= shape.chars:
+        return False
+    if shape.choices is not None and value not in shape.choices:
+        return False
+    tokens = value.split(" ")
+    if shape.tokens is not None and not (value == "" or set(tokens) <= shape.tokens):
+        return False
+    return shape.token_length is None or value == "" or all(len(token) == shape.token_length for token in tokens)
 
 
 def _length_fits(shape: Shape, value: Any) -> bool:

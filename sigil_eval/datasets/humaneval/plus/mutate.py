@@ -27,7 +27,8 @@ def mutate_value(value: Any, rng: random.Random, pool: Sequence[Any] = ()) -> An
     if isinstance(value, str):
         return _mutate_str(value, rng, pool)
     if isinstance(value, list):
-        return _mutate_list(value, rng)
+        elements = [element for other in pool if isinstance(other, list) for element in other]
+        return _mutate_list(value, rng, elements)
     if isinstance(value, tuple):
         if not value:
             return value
@@ -58,6 +59,10 @@ def _mutate_float(value: float, rng: random.Random) -> float:
 
 
 def _mutate_str(value: str, rng: random.Random, pool: Sequence[Any]) -> str:
+    texts = [text for text in (value, *pool) if isinstance(text, str)]
+    if any(" " in text for text in texts) and rng.random() < 0.5:  # words: mutate the list of tokens
+        tokens = [token for text in texts for token in text.split(" ")]
+        return " ".join(_mutate_list(value.split(" "), rng, tokens))
     chars = "".join(sorted({c for text in (value, *pool) if isinstance(text, str) for c in text})) or ALPHABET
     choice = rng.randrange(4)
     if choice == 0 or not value:  # insert
@@ -72,11 +77,16 @@ def _mutate_str(value: str, rng: random.Random, pool: Sequence[Any]) -> str:
     return value[:end] + value[position:end] + value[end:]
 
 
-def _mutate_list(value: list[Any], rng: random.Random) -> list[Any]:
+def _mutate_list(value: list[Any], rng: random.Random, pool: Sequence[Any] = ()) -> list[Any]:
+    """`pool`: other elements of this place; an element inserted or put in place comes from there half the time
+    (a list of operators gains an operator), else it is a mutated neighbour."""
     if not value:
-        return value  # an empty list gives no element to model an insertion on
+        return [rng.choice(pool)] if pool else value
     position = rng.randrange(len(value))
     choice = rng.randrange(4)
+    if pool and choice in (0, 3) and rng.random() < 0.5:
+        element = rng.choice(pool)
+        return [*value[:position], element, *value[position + (choice == 3) :]]
     if choice == 0:  # insert a mutated element
         return [*value[:position], mutate_value(value[position], rng, value), *value[position:]]
     if choice == 1:  # delete
