@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from checkout import SCRIPT, in_checkout
 
 import sigil_eval
 from sigil_eval.data import get_human_eval_dataset, stream_jsonl, write_jsonl
@@ -53,12 +54,6 @@ CONFIGS: dict[str, dict[str, Any]] = {
     "isolated-noclippy": {"mode": "isolated", "sandbox": "firejail", "clippy": "off"},
     "human-eval-rust": {},  # human-eval-rust 3.0.0 in a throwaway venv: see run_human_eval_rust
 }
-# runs this file's `--measure` with another checkout's sigil_eval first on the path (an editable install's finder,
-# which would bring this tree's back, is removed)
-CHECKOUT_BOOT = (
-    "import runpy, sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]; "
-    "sys.path.insert(0, sys.argv.pop(1)); sys.argv.pop(0); runpy.run_path(sys.argv[0], run_name='__main__')"
-)
 BASELINE = "@baseline"  # suffix of a configuration run by the `--baseline` checkout
 HUMAN_EVAL_RUST_VENV = Path(
     os.environ.get("SIGIL_HUMAN_EVAL_RUST_VENV", Path(tempfile.gettempdir()) / "sigil-bench-human-eval-rust-venv")
@@ -239,7 +234,7 @@ def run_config(
 ) -> dict[str, Any] | None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "counts.json"
-        python = [sys.executable] if checkout is None else [sys.executable, "-c", CHECKOUT_BOOT, str(checkout)]
+        python = [sys.executable] if checkout is None else in_checkout(checkout, SCRIPT)
         argv = [*python, __file__, "--measure", set_name, config, "--workers", str(workers)]
         measured, code = _measure([*argv, "--timeout", str(timeout), "--counts", str(out)])
         if code != 0 or not out.exists():

@@ -37,17 +37,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from checkout import SIGIL_EVAL, in_checkout
+
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.inputs.jsonl import write_jsonl
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.records import AGREED_FIELDS, Problem
 
 EXE = str(Path(sys.executable).with_name("sigil-eval"))
-# runs the sigil-eval of the checkout named by the first argument, not this (editable) install's
-CHECKOUT_BOOT = (
-    "import sys; sys.meta_path[:] = [f for f in sys.meta_path if 'editable' not in repr(f).lower()]; "
-    "sys.path.insert(0, sys.argv.pop(1)); from sigil_eval.cli.main import main; raise SystemExit(main())"
-)
 
 
 def variants(problem: Problem, count: int) -> list[tuple[str, str]]:
@@ -113,7 +110,7 @@ def public_samples(path: Path, fields: tuple[str, ...]) -> list[dict[str, Any]]:
 
 def judge(samples: Path, out: Path, *flags: str, checkout: Path | None = None) -> dict[str, Any]:
     """One `sigil-eval` run in a fresh process: this install's, or a git checkout's (`--baseline`)."""
-    command = [EXE] if checkout is None else [sys.executable, "-c", CHECKOUT_BOOT, str(checkout)]
+    command = [EXE] if checkout is None else in_checkout(checkout, SIGIL_EVAL)
     argv = [*command, str(samples), "--out", str(out), "--workers", "2", "--timeout", "5", "--no-reuse", "--fresh"]
     argv += ["--json", *flags]
     started = time.perf_counter()
@@ -194,9 +191,7 @@ def main() -> None:
         directory = Path(temporary)
         subprocess.run([EXE, "warm"], check=True, capture_output=True)
         if args.baseline:  # its crate cache (another harness, another cache dir) built before anything is timed
-            subprocess.run(
-                [sys.executable, "-c", CHECKOUT_BOOT, str(args.baseline), "warm"], check=True, capture_output=True
-            )
+            subprocess.run([*in_checkout(args.baseline, SIGIL_EVAL), "warm"], check=True, capture_output=True)
         same = public_sets(args, directory) if args.public else sweeps(args, directory)
     sys.exit(0 if same else 1)
 
