@@ -27,7 +27,8 @@ from sigil_eval.program import oracle
 from sigil_eval.program.rust_types import literal
 
 PLUS_INPUTS = 40  # inputs wanted per problem beyond the base ones
-CANDIDATES = 3 * PLUS_INPUTS  # grown inside the domain before the canonical solution and the types filter them
+CANDIDATES_PER_INPUT = 3  # grown inside the domain for each input wanted, before the canonical solution and the types
+# filter them
 # an input on which the canonical solution takes longer is dropped: its value is timing-bound near the limit, and
 # a plus test must not be a benchmark of the answer's complexity on one huge input
 SLOW_INPUT_SECONDS = 0.05
@@ -48,10 +49,11 @@ def plus_inputs(row: dict[str, Any], wanted: int = PLUS_INPUTS) -> PlusInputs:
     signature = parse_signature(spec.signature)
     base = [call.args for call in record.record_calls(row)]
     domain = Domain.of(base)
-    candidates = grow(base, random.Random(f"{row['task_id']} plus"), wanted=CANDIDATES, keep=domain.admits)
+    grown = CANDIDATES_PER_INPUT * wanted
+    candidates = grow(base, random.Random(f"{row['task_id']} plus"), wanted=grown, keep=domain.admits)
     found = PlusInputs(row["task_id"])
-    if len(candidates) < CANDIDATES:
-        found.dropped["the domain holds no more"] += CANDIDATES - len(candidates)
+    if len(candidates) < grown:
+        found.dropped["the domain holds no more"] += grown - len(candidates)
     program = row["prompt"] + row["canonical_solution"]
     for expected in expected_values(program, row["entry_point"], candidates):
         if len(found.calls) == wanted:
