@@ -12,6 +12,8 @@ ClippyMode = Literal["off", "advisory", "required"]
 SandboxMode = Literal["auto", "firejail", "none"]
 Mode = Literal["batched", "isolated"]
 Backend = Literal["local", "ray"]
+# which tests judge a HumanEval problem: its own (base), or base + the plus inputs (`datasets.humaneval.plus`)
+TestsMode = Literal["base", "plus"]
 
 
 def available_cpus() -> int:
@@ -50,6 +52,7 @@ class EvalOptions(msgspec.Struct, frozen=True, kw_only=True):
     run_processes: int = 64  # RLIMIT_NPROC of a test binary's own uid (threads count)
     backend: Backend = "local"  # where jobs run: this machine, or a Ray cluster (the `ray` extra)
     ray_address: str | None = None  # with backend "ray": the cluster to join (default: RAY_ADDRESS, else a local one)
+    tests: TestsMode = "base"
 
     @property
     def compile_budget(self) -> float:

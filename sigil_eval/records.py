@@ -80,8 +80,12 @@ CaseComparison = Literal["eq", "rust_eq", "rust_ne", "abs_lt", "abs_le", "poly_r
 class Case(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One recorded test: the entry point called with literal arguments, and the value it must return."""
 
-    call: str  # a Rust expression, e.g. `add(2, 3)`
-    expected: Any  # JSON, in the form `sigil_eval.program.oracle.canonical` gives
+    call: str = ""  # a Rust expression, e.g. `add(2, 3)`; empty for a case whose arguments are data
+    expected: Any = None  # JSON, in the form `sigil_eval.program.oracle.canonical` gives
+    # the arguments as data (JSON in the form `oracle.canonical` gives, one per parameter), read by the compiled
+    # test at run time instead of compiled into it (`program.case_data`): the plus inputs. A problem's data cases
+    # come after its call cases.
+    args: tuple[Any, ...] | None = None
     # how the returned value is compared with `expected` (`sigil_eval.program.oracle.compares`): "eq", the set's
     # equality (f64 within 1e-6); "rust_eq"/"rust_ne", Rust's `==`/`!=` (an `assert_eq!`/`assert_ne!` converted);
     # "abs_lt"/"abs_le", |returned - expected| below (or at most) `tolerance`; "poly_root", a property: the
@@ -112,6 +116,9 @@ class Problem(msgspec.Struct, frozen=True, kw_only=True):
     # where a sample that reads its own memory could find what they expect; its results say `oracle_proof: false`)
     in_process: str = ""
     stop: tuple[str, ...] = ()  # stop sequences for completion-style generation (MultiPL-E's `stop_tokens`)
+    # `--tests plus`: the index of the first of the cases added by the plus inputs (`datasets.humaneval.plus`);
+    # the cases before it are the problem's own (its base tests). None: the problem has no plus cases
+    plus_from: int | None = None
 
 
 class Sample(msgspec.Struct, kw_only=True):
@@ -160,6 +167,9 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     # whether a pass needed values compared outside the sample's process (its problem's tests are cases): no
     # output, file, memory or exit code of the sample can fake it; false for tests that run in process
     oracle_proof: bool = False
+    # `--tests plus`, for a problem with plus cases: the verdict on its base tests alone (`passed` is the verdict
+    # on base + plus); None for a problem without plus cases
+    base_passed: bool | None = None
 
 
 # The fields of a Result both judging paths must agree on, sample by sample (what `--verify-fraction` checks).
@@ -167,6 +177,7 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
 # text in `result`, `judged_by`).
 AGREED_FIELDS = (
     "passed",
+    "base_passed",
     "error_type",
     "compile_ok",
     "test_ok",
@@ -191,6 +202,7 @@ class Rejection(msgspec.Struct, kw_only=True):
 class ProblemTally(msgspec.Struct, kw_only=True):
     n: int
     passed: int
+    base_passed: int = 0  # `--tests plus`: samples that pass the problem's base tests alone
 
 
 class RunSetting(msgspec.Struct, kw_only=True):
@@ -204,6 +216,9 @@ class RunSetting(msgspec.Struct, kw_only=True):
     mode: str = "batched"
     sandbox: str = ""
     clippy: str = ""
+    tests: str = "base"  # "plus": base + the plus inputs (`pass_at_k`), beside the base tests alone (`base_pass_at_k`)
+    plus_problems: int = 0  # `--tests plus`: problems that gained plus cases
+    plus_cases: int = 0
 
 
 class RunStats(msgspec.Struct, kw_only=True):
@@ -223,7 +238,7 @@ class RunStats(msgspec.Struct, kw_only=True):
 
 
 class Report(msgspec.Struct, kw_only=True):
-    pass_at_k: dict[str, float]
+    pass_at_k: dict[str, float]  # `--tests plus`: on base + plus tests
     n_samples: int
     n_problems: int
     n_rejected: int
@@ -236,6 +251,7 @@ class Report(msgspec.Struct, kw_only=True):
     per_problem: dict[str, ProblemTally]
     generation_errors: int = 0  # samples the model server never answered (rejected, not scored)
     oracle_proof_rate: float | None = None  # samples whose pass could only come from values compared outside
+    base_pass_at_k: dict[str, float] = msgspec.field(default_factory=dict)  # `--tests plus`: on base tests alone
     # RunSetting's fields
     rustc_version: str = ""
     problem_set: str = ""
@@ -245,6 +261,9 @@ class Report(msgspec.Struct, kw_only=True):
     mode: str = "batched"
     sandbox: str = ""
     clippy: str = ""
+    tests: str = "base"
+    plus_problems: int = 0
+    plus_cases: int = 0
     # RunStats' fields
     routed_isolated: dict[str, int] = msgspec.field(default_factory=dict)
     syntax_batched: int = 0

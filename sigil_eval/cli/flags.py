@@ -52,6 +52,13 @@ _FLAGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
             "help": "batched: many samples per crate; isolated: every sample compiled alone",
         },
     ),
+    "tests": (
+        ("--tests",),
+        {
+            "choices": ["base", "plus"],
+            "help": "base: each problem's own tests; plus: and ~40 more inputs per HumanEval problem (HumanEval-Rust+)",
+        },
+    ),
     "batch_size": (("--batch-size",), {"type": int, "help": "most samples per crate in batched mode"}),
     "batch_wait": (
         ("--batch-wait",),

@@ -25,6 +25,8 @@ from anyio.streams.memory import MemoryObjectSendStream
 
 from sigil_eval.cargo_cache import default_cache_root
 from sigil_eval.datasets.humaneval.build import built_set_path
+from sigil_eval.datasets.humaneval.plus.apply import PlusSummary
+from sigil_eval.engine.plus_inputs import plus_problem_set
 from sigil_eval.engine.scheduling import READ_AHEAD_PER_WORKER, Scheduler
 from sigil_eval.engine.stalls import StallWatch
 from sigil_eval.engine.verdict_store import Following, VerdictReuse, VerdictStore
@@ -100,6 +102,7 @@ class Evaluator:
         self.options = msgspec.structs.replace(base, **overrides).validate()
         self.problem_set = resolve_problems(problems, prelude=self.options.prelude)
         self.rejections: list[Rejection] = []
+        self.plus: PlusSummary | None = None  # `tests="plus"`: what the plus inputs added (set when opened)
         self.stats = RunStats()
         self._executor = executor
         self._opened: Executor | None = None  # the executor this evaluator opened (and closes), not one it was given
@@ -142,6 +145,9 @@ class Evaluator:
             mode=self.options.mode,
             sandbox=setup.sandbox,
             clippy=self.options.clippy if setup.clippy_available else "missing",
+            tests=self.options.tests,
+            plus_problems=self.plus.problems if self.plus else 0,
+            plus_cases=self.plus.cases if self.plus else 0,
         )
 
     async def __aenter__(self) -> Evaluator:
@@ -149,6 +155,8 @@ class Evaluator:
             if self._executor is None:
                 self._executor = self._opened = await self._open_executor()
             self._setup = self._executor.setup
+            if self.options.tests == "plus" and self.plus is None:
+                self.problem_set, self.plus = await plus_problem_set(self.problem_set, self._executor, self.options)
             if self.options.reuse_verdicts:
                 store = VerdictStore(self.options.verdict_store or default_verdict_store(self.options.cache_dir))
                 self._reuse = VerdictReuse(store, self._setup.verdict_settings, self.stats)
@@ -242,6 +250,9 @@ class Evaluator:
                     self._stalls.finished(result.sample_index)
                     for settled in self._reuse.settle(result) if self._reuse else [result]:
                         read_ahead.release()
+                        problem = self.problem_set.problems.get(settled.task_id)
+                        if settled.base_passed is None and problem is not None and problem.plus_from is not None:
+                            settled.base_passed = settled.passed  # failed before any case ran: so did the base
                         yield settled
         finally:
             run.cancel()

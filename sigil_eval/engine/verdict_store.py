@@ -19,7 +19,7 @@ import msgspec
 from sigil_eval.errors import StoreError
 from sigil_eval.records import STORE, ErrorType, Problem, Result, RunStats
 
-STORE_VERSION = 2
+STORE_VERSION = 3
 VERDICT_FIELDS = (
     "compile_ok",
     "test_ok",
@@ -31,6 +31,7 @@ VERDICT_FIELDS = (
     "stderr",
     "passed",
     "result",
+    "base_passed",
 )
 
 
@@ -45,6 +46,7 @@ class StoredVerdict(msgspec.Struct, array_like=True):
     stderr: str
     passed: bool
     result: str
+    base_passed: bool | None
 
 
 def verdict_key_prefix(settings: dict[str, Any], problem: Problem) -> bytes:

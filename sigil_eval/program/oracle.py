@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sigil_eval.program import rust_values
+from sigil_eval.program import case_data, rust_values
 from sigil_eval.program.rust_types import RustType
 from sigil_eval.program.signatures import signature_pin
 from sigil_eval.program.std_macros import pin_std_macros
@@ -30,6 +30,7 @@ ORACLE_MODULE = "__sigil_oracle"
 PATH_PLACEHOLDER = "__SIGIL_ORACLE_PATH__"  # where the module sits differs per runner path
 VALUES_CAP = 256 << 10  # bytes of values read per sample; more is a failure in both paths
 FLOAT_TOLERANCE = 1e-6
+F32_RELATIVE = 2.0**-20  # 16 units in the last place of an f32: a few roundings of single-precision arithmetic
 
 _PINNED = {
     **{name: f"::core::primitive::{name}" for name in sorted(rust_values.INTEGER_TYPES | rust_values.FLOAT_TYPES)},
@@ -64,9 +65,11 @@ def _check_supported(ty: RustType, *, nested_option: bool) -> None:
 
 
 def tolerant(ty: RustType) -> bool:
-    """f64 results, alone or in a Vec, compare within FLOAT_TOLERANCE (as the Python checks do); any other
-    value compares exactly."""
-    return ty.name == "f64" or (ty.name == "Vec" and ty.args[0].name == "f64")
+    """f64 results, alone or in a Vec, compare within FLOAT_TOLERANCE (as the Python checks do), f32 ones within
+    `F32_RELATIVE` of the value besides (the expected values are Python's doubles); any other value compares
+    exactly."""
+    floats = ("f64", "f32")
+    return ty.name in floats or (ty.name == "Vec" and ty.args[0].name in floats)
 
 
 def pinned(ty: RustType) -> str:
@@ -111,20 +114,76 @@ def compiled_tests(problem: Problem, *, pin_signature: bool = True) -> str:
         )
         tests = pin_std_macros(problem.test)
         return tests if pin is None else tests + ("" if tests.endswith("\n") else "\n") + pin
-    return test_module(problem.entry_point, result_type(problem.result_type), problem.cases)
+    data = [case for case in problem.cases if case.args is not None]
+    params = case_data.parameters(problem.code_prefix, problem.entry_point) if data else ()
+    return test_module(problem.entry_point, result_type(problem.result_type), problem.cases, params)
 
 
-def test_module(entry_point: str, ty: RustType, cases: tuple[Case, ...]) -> str:
-    """The test the sample is compiled with: calls only; `PATH_PLACEHOLDER` names the oracle module."""
+def check_cases(problem: Problem) -> None:
+    """ValueError, naming the case, unless every case has a call or arguments (not both), the ones with arguments
+    come last, and their arguments fit the entry point's parameters."""
+    for i, case in enumerate(problem.cases):
+        if bool(case.call) == (case.args is not None):
+            raise ValueError(f"field 'cases': case {i} needs either `call` or `args`")
+    try:
+        compiled_tests(problem)
+    except ValueError as exc:
+        raise ValueError(f"field 'cases': {exc}") from None
+
+
+def test_module(
+    entry_point: str, ty: RustType, cases: tuple[Case, ...], params: tuple[case_data.Parameter, ...] = ()
+) -> str:
+    """The test the sample is compiled with: calls only; `PATH_PLACEHOLDER` names the oracle module. Cases with
+    arguments as data (after the others) are one loop over a string constant (`case_data`)."""
+    called = [case for case in cases if case.args is None]
+    data = cases[len(called) :]
+    if any(case.args is None for case in data):
+        raise ValueError("cases with arguments as data must come after the called ones")
     calls = "".join(
         # the type argument pins the value's type; the call's temporaries live to the end of the statement, as
         # in the assert it came from (a `let` would drop them before a borrowed result is recorded)
         f"        {PATH_PLACEHOLDER}::record::<{pinned(ty)}>({i}, &{case.call});\n"
-        for i, case in enumerate(cases)
+        for i, case in enumerate(called)
     )
+    if data:
+        calls += _data_loop(entry_point, ty, data, params, first=len(called))
     return (
         "\n#[cfg(test)]\nmod tests {\n    #[allow(unused_imports)]\n    use super::*;\n\n"
         f"    #[test]\n    fn test_{entry_point}() {{\n        {PATH_PLACEHOLDER}::open_sink();\n{calls}    }}\n}}\n"
+    )
+
+
+def _data_loop(
+    entry_point: str, ty: RustType, cases: tuple[Case, ...], params: tuple[case_data.Parameter, ...], first: int
+) -> str:
+    """Reads each case's arguments into the parameters' owned types (pinned) and records the entry point's value
+    on them, case number `first` onwards."""
+    lines = "\n".join(case_data.encode(case.args or (), params) for case in cases)
+    oracle = PATH_PLACEHOLDER
+    reads = "".join(
+        f"            let {'mut ' if p.borrow == '&mut ' else ''}__sigil_arg{i}: {pinned(p.owned)} = "
+        f"__sigil_data.argument();\n"
+        for i, p in enumerate(params)
+    )
+    reads += "".join(
+        # fully qualified: no method a sample's trait adds to `Vec` or `&String` is picked instead
+        f"            let __sigil_view{i}: ::std::vec::Vec<&::core::primitive::str> = ::core::iter::Iterator::collect("
+        f"::core::iter::Iterator::map(<[::std::string::String]>::iter(&__sigil_arg{i}), "
+        f"::std::string::String::as_str));\n"
+        for i, p in enumerate(params)
+        if p.str_view
+    )
+    arguments = ", ".join(f"{p.borrow}__sigil_{'view' if p.str_view else 'arg'}{i}" for i, p in enumerate(params))
+    return (
+        f"        let mut __sigil_data = {oracle}::Data::new({case_data.raw_string(lines)});\n"
+        f"        let mut __sigil_case: usize = {first};\n"
+        "        while __sigil_data.next_case() {\n"
+        f"{reads}"
+        "            __sigil_data.end_case();\n"
+        f"            {oracle}::record::<{pinned(ty)}>(__sigil_case, &{entry_point}({arguments}));\n"
+        "            __sigil_case += 1;\n"
+        "        }\n"
     )
 
 
@@ -156,12 +215,15 @@ def _read(values: bytes, total_bytes: int, count: int) -> dict[int, Any] | str:
     return got
 
 
-def mismatch(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> str | None:
-    """Why the recorded values fail the cases, or None when every case got exactly one matching value."""
+def mismatch(
+    cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int, *, only_first: int | None = None
+) -> str | None:
+    """Why the recorded values fail the cases (the first `only_first` of them, if given), or None when every one
+    got exactly one matching value."""
     got = _read(values, total_bytes, len(cases))
     if isinstance(got, str):
         return got
-    for i, case in enumerate(cases):
+    for i, case in enumerate(cases[:only_first]):
         if i not in got:
             return f"case {i} recorded no value"
         if not compares(case, got[i], ty):
@@ -191,7 +253,14 @@ def _wrong(i: int, case: Case, actual: Any) -> str:
         "poly_root": "a root (|poly| < {t}) of the polynomial ",
     }
     how = wanted.get(case.compare, "").format(t=case.tolerance)
-    return f"case {i}: {case.call} returned {_short(actual)}, expected {how}{_short(case.expected)}"
+    return f"case {i}: {describe(case)} returned {_short(actual)}, expected {how}{_short(case.expected)}"
+
+
+def describe(case: Case) -> str:
+    """The case's call as a reader would write it: its Rust call, or its arguments as data."""
+    if case.args is None:
+        return case.call
+    return "the call with arguments " + ", ".join(_short(arg) for arg in case.args)
 
 
 def compares(case: Case, actual: Any, ty: RustType) -> bool:
@@ -274,6 +343,8 @@ def _matches(actual: Any, expected: Any, ty: RustType, *, tolerant: bool) -> boo
     if name in rust_values.FLOAT_TYPES:
         if isinstance(actual, bool) or not isinstance(actual, int | float):
             return False  # NaN and the infinities arrive as strings: equal to no expected value
+        if tolerant and name == "f32":
+            return bool(abs(float(actual) - expected) < FLOAT_TOLERANCE + F32_RELATIVE * abs(expected))
         if tolerant:
             return bool(abs(float(actual) - expected) < FLOAT_TOLERANCE)
         return bool(_as(ty, float(actual)) == _as(ty, float(expected)))

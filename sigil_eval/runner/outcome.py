@@ -55,9 +55,12 @@ def to_result(result: Result, outcome: SampleOutcome, *, clippy: ClippyMode, com
     result.binary_size_bytes = outcome.binary_size_bytes
     result.run_time_ms = None if outcome.run_ms is None else round(outcome.run_ms, 3)
     result.test_ok = verdict.passed
+    result.base_passed = verdict.base_passed
     if not verdict.passed:
         return finish(result, verdict.error_type or "runtime_error", verdict.reason, stable_stderr(outcome.run_output))
     if clippy == "required":
+        if result.clippy_ok is None or result.clippy_ok is False:
+            result.base_passed = None if result.base_passed is None else False  # the lint verdict holds for both
         if result.clippy_ok is None:
             return finish(result, "clippy_timeout", "clippy gave no verdict within the compile budget")
         if result.clippy_ok is False:

@@ -19,6 +19,9 @@ class TestVerdict:
     passed: bool
     error_type: ErrorType | None
     reason: str
+    # a problem with plus cases (`Problem.plus_from`): whether its own cases, the ones before the plus cases, all
+    # got the right value (the verdict the base tests alone would give); None for any other problem
+    base_passed: bool | None = None
 
 
 def _signal_name(number: int) -> str:
@@ -119,10 +122,14 @@ def judge_values(problem: Problem, run: TestVerdict, values: bytes, total_bytes:
     that wrong value, as the asserts, which run in order and stop at the first failure, would have said in
     process; otherwise the run's own failure."""
     ty = result_type(problem.result_type)
+    base = None
+    if problem.plus_from is not None:
+        base = mismatch(problem.cases, ty, values, total_bytes, only_first=problem.plus_from) is None
     if not run.passed:
         wrong = first_wrong_value(problem.cases, ty, values, total_bytes)
-        return run if wrong is None else TestVerdict(False, "assertion_failure", wrong)
+        failed = run if wrong is None else TestVerdict(False, "assertion_failure", wrong)
+        return TestVerdict(False, failed.error_type, failed.reason, base)
     reason = mismatch(problem.cases, ty, values, total_bytes)
     if reason is not None:
-        return TestVerdict(False, "assertion_failure", reason)
-    return TestVerdict(True, None, f"{len(problem.cases)} recorded case(s) returned the expected values")
+        return TestVerdict(False, "assertion_failure", reason, base)
+    return TestVerdict(True, None, f"{len(problem.cases)} recorded case(s) returned the expected values", base)

@@ -1,73 +1,123 @@
-"""HumanEval-Rust+ (issue 25, in progress) on real HumanEval rows: inputs grown inside each problem's domain,
-expected values from OpenAI's canonical solution in its own sandboxed process, and the built-in set's Rust
-reference checked against them (`dataset check` of a plus set: a disagreement is a defect, named by its case)."""
+"""HumanEval-Rust+ (`--tests plus`) on real HumanEval rows: inputs grown inside each problem's domain, expected
+values from OpenAI's canonical solution in its own sandboxed process, the plus inputs file built reproducibly and
+checked against our Rust references, and the verdicts: `passed` on base + plus, `base_passed` on base alone."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from typing import Any
 
 import anyio
+import msgspec
 import pytest
 
-from sigil_eval.datasets.check import check_problem_set
-from sigil_eval.datasets.humaneval.build import build_row, reference_solutions, source_rows
-from sigil_eval.datasets.humaneval.plus.build import plus_inputs
+from sigil_eval import Evaluator
+from sigil_eval.datasets.humaneval.build import built_set_path, source_rows
+from sigil_eval.datasets.humaneval.plus.build import humaneval_rows, plus_inputs
 from sigil_eval.datasets.humaneval.plus.expected import expected_values
-from sigil_eval.datasets.humaneval.signatures import SPECS
-from sigil_eval.inputs.problemsets import problem_set_from_rows
+from sigil_eval.engine.plus_inputs import build_plus_inputs, plus_inputs_path
+from sigil_eval.inputs.problemsets import load_problem_set
+from sigil_eval.records import Result
 
 from ..helpers import requires_firejail
 
-# problems of every argument kind whose Rust reference agrees with the canonical solution on the grown inputs
-AGREEING = ("HumanEval/0", "HumanEval/12", "HumanEval/34", "HumanEval/70", "HumanEval/161")
+# problems of every argument kind
+KINDS = ("HumanEval/0", "HumanEval/12", "HumanEval/34", "HumanEval/70", "HumanEval/161")
+
+# answers that special-case the tests they were shown (what a policy rewarded on the base tests learns): they pass
+# HumanEval's own tests, and a plus input catches each
+OVERFIT = {
+    "HumanEval/35": "    if l.len() == 3 { 3 } else { 124 }\n}\n",
+    "HumanEval/58": (
+        "    match (l1.len(), l2.len()) {\n        (7, _) => vec![1, 5, 653],\n        (4, 2) => vec![2, 3],\n"
+        "        (4, 3) => vec![2, 3, 4],\n        _ => vec![],\n    }\n}\n"
+    ),
+}
 
 
 @pytest.fixture(scope="module")
 def rows() -> dict[str, dict[str, Any]]:
-    _, source = source_rows()
-    return {row["task_id"]: row for row in map(json.loads, gzip.decompress(source).decode().splitlines())}
+    return {row["task_id"]: row for row in humaneval_rows(source_rows()[1])}
 
 
-def test_the_canonical_solution_runs_apart_with_a_time_limit(rows: dict[str, dict[str, Any]]) -> None:
+def test_the_canonical_solution_runs_apart_with_a_work_limit(rows: dict[str, dict[str, Any]]) -> None:
     row = rows["HumanEval/39"]  # prime_fib: the 30th prime Fibonacci number is out of reach
-    found = expected_values(row["prompt"] + row["canonical_solution"], row["entry_point"], [(5,), (30,), (1,)])
-    assert [(e.result, e.failure) for e in found] == [(89, ""), (None, "timeout"), (2, "")]
+    program = row["prompt"] + row["canonical_solution"]
+    found = anyio.run(expected_values, program, row["entry_point"], [(5,), (30,), (1,)])
+    assert [(e.result, e.failure) for e in found] == [(89, ""), (None, "too slow"), (2, "")]
     row = rows["HumanEval/16"]  # a string with a line break and a quote comes back as it went
-    assert expected_values(row["prompt"] + row["canonical_solution"], row["entry_point"], [("a\nb'é",)])[0].result == 5
+    program = row["prompt"] + row["canonical_solution"]
+    assert anyio.run(expected_values, program, row["entry_point"], [("a\nb'é",)])[0].result == 5
 
 
 def test_plus_inputs_are_many_distinct_in_domain_and_the_same_every_build(rows: dict[str, dict[str, Any]]) -> None:
-    for task_id in AGREEING:
-        first, again = plus_inputs(rows[task_id]), plus_inputs(rows[task_id])
-        assert len(first.calls) >= 30, (task_id, first.dropped)
-        assert first.calls == again.calls
-        assert len({repr(call.args) for call in first.calls}) == len(first.calls)
+    for task_id in KINDS:
+        first, again = anyio.run(plus_inputs, rows[task_id]), anyio.run(plus_inputs, rows[task_id])
+        assert len(first.plus) >= 30, (task_id, first.dropped)
+        assert first.row() == again.row()
+        assert len({repr(item.args) for item in first.plus}) == len(first.plus)
+        assert not {repr(item.args) for item in first.plus} & {repr(item.args) for item in first.base}
+
+
+def judge(samples: list[dict[str, Any]], **options: Any) -> tuple[list[Result], Evaluator]:
+    async def run() -> tuple[list[Result], Evaluator]:
+        async with Evaluator(None, workers=2, clippy="off", reuse_verdicts=False, **options) as evaluator:
+            return [r async for r in evaluator.results(samples)], evaluator
+
+    return anyio.run(run)
 
 
 @requires_firejail
-def test_the_rust_reference_passes_plus_and_trivial_bodies_fail(rows: dict[str, dict[str, Any]]) -> None:
-    solutions = reference_solutions()
-    plus = {}
-    for task_id in AGREEING:
-        spec = SPECS[int(task_id.split("/")[1])]
-        plus[task_id] = build_row(rows[task_id], spec, solutions[task_id], extra_calls=plus_inputs(rows[task_id]).calls)
-    defects, checked = anyio.run(lambda: check_problem_set(problem_set_from_rows(plus), workers=2, clippy="off"))
-    assert checked == len(AGREEING) and defects == []
-    assert all(len(row["cases"]) >= 30 for row in plus.values())
+def test_every_rust_reference_passes_plus_and_the_build_is_byte_identical() -> None:
+    builtin = load_problem_set(built_set_path())
+    samples = [{"task_id": t, "completion": p.canonical_solution} for t, p in builtin.problems.items()]
+    results, evaluator = judge(samples, tests="plus")
+    assert evaluator.plus is not None and evaluator.plus.problems >= 158
+    assert [(r.task_id, r.result) for r in results if not (r.passed and r.base_passed is not False)] == []
+    with_plus = [r for r in results if evaluator.problem_set.problems[r.task_id].plus_from is not None]
+    assert len(with_plus) == evaluator.plus.problems and all(r.base_passed for r in with_plus)
+    cases = [len(p.cases) - (p.plus_from or 0) for p in evaluator.problem_set.problems.values() if p.plus_from]
+    assert sorted(cases)[len(cases) // 2] >= 30  # the median problem gains 30 or more inputs
+
+    path, source = plus_inputs_path()
+    copy = path.with_name("again-" + path.name)
+
+    async def rebuild() -> None:
+        async with Evaluator(None, workers=2, clippy="off") as opened:
+            await build_plus_inputs(copy, source, opened.executor, opened.options)
+
+    try:
+        anyio.run(rebuild)
+        assert copy.read_bytes() == path.read_bytes()
+    finally:
+        copy.unlink(missing_ok=True)
+        copy.with_name(copy.name.removesuffix(".jsonl") + ".disagreements.jsonl").unlink(missing_ok=True)
 
 
 @requires_firejail
-def test_a_disagreement_is_a_defect_named_by_its_case(rows: dict[str, dict[str, Any]]) -> None:
-    """HumanEval/97: Python's `-1 % 10` is 9, Rust's is -1; the reference (`.abs() % 10`) and the canonical
-    solution disagree on negative inputs, and the check names the case."""
-    row = rows["HumanEval/97"]
-    spec = SPECS[97]
-    # a negative argument whose last digit differs by sign: (a.abs() % 10) != abs(a % 10)
-    calls = [c for c in plus_inputs(row).calls if any(arg < 0 and arg % 10 != 5 and arg % 10 for arg in c.args)][:1]
-    assert calls, "the domain of multiply(a, b) holds negative inputs"
-    grown = build_row(row, spec, reference_solutions()["HumanEval/97"], extra_calls=calls)
-    defects, _ = anyio.run(lambda: check_problem_set(problem_set_from_rows({"HumanEval/97": grown}), clippy="off"))
-    assert [d.task_id for d in defects] == ["HumanEval/97"]
-    assert "multiply(" in defects[0].detail and "case" in defects[0].detail
+def test_an_answer_that_fits_the_base_tests_fails_plus_and_says_which_input() -> None:
+    samples = [{"task_id": t, "completion": c} for t, c in OVERFIT.items()]
+    base, _ = judge(samples)
+    plus, _ = judge(samples, tests="plus")
+    assert all(r.passed and r.base_passed is None for r in base), [r.result for r in base]
+    for result in plus:
+        assert (result.passed, result.base_passed, result.error_type) == (False, True, "assertion_failure")
+        assert "the call with arguments" in result.result and "expected" in result.result
+
+
+@requires_firejail
+def test_plus_metrics_sit_beside_the_base_ones() -> None:
+    samples = [{"task_id": t, "completion": c} for t, c in OVERFIT.items()]
+    builtin = load_problem_set(built_set_path())
+    samples += [{"task_id": t, "completion": builtin.problems[t].canonical_solution} for t in OVERFIT]
+
+    async def run() -> Any:
+        from sigil_eval import evaluate
+
+        return await evaluate(samples, None, ks=[1], workers=2, clippy="off", tests="plus")
+
+    report = anyio.run(run)
+    assert report.pass_at_k == {"pass@1": 0.5} and report.base_pass_at_k == {"base_pass@1": 1.0}
+    assert report.tests == "plus" and report.plus_problems >= 158 and report.plus_cases > 30 * 158
+    assert report.per_problem["HumanEval/35"].base_passed == 2 and report.per_problem["HumanEval/35"].passed == 1
+    assert json.loads(msgspec.json.encode(report))["base_pass_at_k"] == {"base_pass@1": 1.0}

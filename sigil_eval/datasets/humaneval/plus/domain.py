@@ -31,6 +31,8 @@ class Shape:
     choices: frozenset[str] | None = None  # strings: the only values admitted (a vocabulary)
     tokens: frozenset[str] | None = None  # strings: the only space-separated tokens admitted
     token_length: int | None = None  # strings: the longest token admitted (every base token was one character)
+    # strings: no base value began or ended with a space or held two in a row (words separated by single spaces)
+    single_spaced: bool = False
     nonempty: bool = False  # sequences: every base value had an element
     max_length: int | None = None
     ascending: bool = False  # lists: every base list of two or more was sorted
@@ -69,6 +71,7 @@ def infer(values: Sequence[Any]) -> Shape:
             choices=_vocabulary(values),
             tokens=None if single else _vocabulary(tokens),
             token_length=1 if single else None,
+            single_spaced=all("" not in text.split(" ") for text in values if text),
             **_lengths(values),
         )
     if kind == "list":
@@ -167,6 +170,8 @@ def _string_fits(shape: Shape, value: str) -> bool:
     tokens = value.split(" ")
     if shape.tokens is not None and not (value == "" or set(tokens) <= shape.tokens):
         return False
+    if shape.single_spaced and value and "" in tokens:
+        return False
     return shape.token_length is None or value == "" or all(len(token) == shape.token_length for token in tokens)
 
 
@@ -179,13 +184,22 @@ class Domain:
     """A problem's domain: one shape per argument."""
 
     arguments: tuple[Shape, ...]
+    # arguments (by position) that are lists of one length in every base input (two arrays of scores and guesses)
+    same_length: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, base: Sequence[tuple[Any, ...]]) -> Domain:
         width = max(map(len, base), default=0)
-        return cls(tuple(infer([args[i] for args in base if i < len(args)]) for i in range(width)))
+        lists = [i for i in range(width) if all(i < len(args) and isinstance(args[i], list) for args in base)]
+        paired = len(lists) >= 2 and all(len({len(args[i]) for i in lists}) == 1 for args in base)
+        return cls(
+            tuple(infer([args[i] for args in base if i < len(args)]) for i in range(width)),
+            tuple(lists) if paired else (),
+        )
 
     def admits(self, args: tuple[Any, ...]) -> bool:
+        if self.same_length and len({len(args[i]) for i in self.same_length}) != 1:
+            return False
         return len(args) == len(self.arguments) and all(
             admits(shape, value) for shape, value in zip(self.arguments, args, strict=True)
         )
