@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 import time
@@ -24,6 +25,7 @@ from sigil_eval.datasets.demo import demo_samples
 from sigil_eval.datasets.humaneval.build import build as build_set
 from sigil_eval.datasets.humaneval.build import built_set_path
 from sigil_eval.engine.evaluator import Evaluator, first_sigil_error, resolve_problems
+from sigil_eval.engine.plus_inputs import plus_inputs_path
 from sigil_eval.errors import SigilError
 from sigil_eval.extras import require_extra
 from sigil_eval.inputs.jsonl import write_jsonl
@@ -106,10 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="canonical solutions must pass, trivial bodies must fail", formatter_class=shown
     )
     check.add_argument("--problems", help="problem set (default: the built-in set)")
-    add_option_flags(check, ("workers", "timeout", "sandbox", "prelude"))
+    add_option_flags(check, ("workers", "timeout", "sandbox", "prelude", "tests"))
     check.add_argument("--repeats", type=int, default=2, help="runs of each canonical solution (finds flaky tests)")
     build = ds_sub.add_parser("build", help="build the built-in HumanEval-Rust set and print its path and sha256")
     build.add_argument("--out", help="write it here instead of the cache directory")
+    add_option_flags(build, ("tests", "workers", "sandbox"))
     demo = ds_sub.add_parser("samples", help="write demo samples: canonical solutions plus a few wrong answers")
     demo.add_argument("--problems", help="problem set (default: the built-in set)")
     demo.add_argument("--out", required=True)
@@ -213,15 +216,22 @@ async def _warm(args: argparse.Namespace) -> int:
 
 async def _dataset(args: argparse.Namespace) -> int:
     if args.dataset_command == "build":
-        return _dataset_build(args)
+        return await _dataset_build(args)
     if args.dataset_command == "samples":
         return _dataset_samples(args)
     return await _dataset_check(args)
 
 
-def _dataset_build(args: argparse.Namespace) -> int:
+async def _dataset_build(args: argparse.Namespace) -> int:
+    """The built-in set's path and sha256; with `--tests plus`, the plus inputs' too (built, and checked against
+    our references, if the cache lacks them)."""
     path = build_set(Path(args.out)) if args.out else built_set_path()
     print(f"{path}\tsha256 {load_problem_set(path).sha256}")  # the digest the report prints, and it loads
+    if args.tests == "plus":
+        async with Evaluator(None, options_from_args(args), clippy="off"):
+            pass  # opening it with plus tests builds the plus inputs
+        plus, _ = plus_inputs_path()
+        print(f"{plus}\tsha256 {hashlib.sha256(plus.read_bytes()).hexdigest()}")
     return 0
 
 
@@ -238,6 +248,7 @@ async def _dataset_check(args: argparse.Namespace) -> int:
     problem_set = resolve_problems(args.problems, prelude=args.prelude)
     defects, checked = await check_problem_set(
         problem_set,
+        tests=args.tests,
         repeats=args.repeats,
         workers=args.workers,
         timeout=args.timeout,

@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio
 import msgspec
+import structlog
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectSendStream
 
@@ -46,6 +47,7 @@ from sigil_eval.runner.route import route
 ProblemsArg = ProblemSet | str | os.PathLike[str] | Mapping[str, Mapping[str, Any]] | None
 SamplesArg = Iterable[Sample | Mapping[str, Any]] | AsyncIterable[Sample | Mapping[str, Any]]
 ASSEMBLED_KEPT = 4096
+log = structlog.get_logger("sigil_eval")
 
 
 def resolve_problems(problems: ProblemsArg, *, prelude: bool = True) -> ProblemSet:
@@ -157,6 +159,7 @@ class Evaluator:
             self._setup = self._executor.setup
             if self.options.tests == "plus" and self.plus is None:
                 self.problem_set, self.plus = await plus_problem_set(self.problem_set, self._executor, self.options)
+                log.info("plus tests", summary=self.plus.line())
             if self.options.reuse_verdicts:
                 store = VerdictStore(self.options.verdict_store or default_verdict_store(self.options.cache_dir))
                 self._reuse = VerdictReuse(store, self._setup.verdict_settings, self.stats)

@@ -25,6 +25,7 @@ HEADLINE_KS = (1, 10, 100)
 class Headline:
     run: Run
     pass_at_k: dict[int, Interval]
+    base_pass_at_k: dict[int, Interval]  # `--tests plus`: on the base tests alone; empty otherwise
     curve: list[tuple[int, Interval]]
     rates: list[tuple[str, float | None]]
 
@@ -49,7 +50,12 @@ def headline(run: Run) -> Headline:
         ("clippy clean", summary.clippy_pass_rate),
         ("main-free", summary.main_free_rate),
     ]
-    return Headline(run=run, pass_at_k={k: i for k, i in curve if k in HEADLINE_KS}, curve=curve, rates=rates)
+    base: dict[int, Interval] = {}
+    if run.plus:
+        n, b = run.counts(ids, base=True)
+        base = {k: pass_at_k_interval(n, b, k) for k in HEADLINE_KS if k <= run.min_samples}
+    pass_at_k = {k: i for k, i in curve if k in HEADLINE_KS}
+    return Headline(run=run, pass_at_k=pass_at_k, base_pass_at_k=base, curve=curve, rates=rates)
 
 
 def _problem_rows(runs: Sequence[Run]) -> list[ProblemRow]:

@@ -66,12 +66,24 @@ class Run:
         tally = self.tally.per_problem[task_id]
         return tally.passed / tally.n
 
-    def counts(self, task_ids: list[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Samples and passing samples of each problem named."""
+    def counts(self, task_ids: list[str], *, base: bool = False) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Samples and passing samples of each problem named (`base`: passing its base tests alone)."""
         per_problem = self.tally.per_problem
         n = np.array([per_problem[t].n for t in task_ids], dtype=np.int64)
-        c = np.array([per_problem[t].passed for t in task_ids], dtype=np.int64)
+        c = np.array([per_problem[t].base_passed if base else per_problem[t].passed for t in task_ids], dtype=np.int64)
         return n, c
+
+    @property
+    def plus(self) -> bool:
+        """Judged with `--tests plus` (the summary says so): the tally's base counts mean something."""
+        return self.setting is not None and self.setting.tests == "plus"
+
+    def plus_catches(self) -> list[tuple[str, int, int, int]]:
+        """`--tests plus`: the problems where plus fails samples the base tests pass, as (task, n, base, plus)."""
+        found = [
+            (t, p.n, p.base_passed, p.passed) for t, p in self.tally.per_problem.items() if p.base_passed > p.passed
+        ]
+        return sorted(found, key=lambda row: (row[3] - row[2], row[0])) if self.plus else []
 
     @property
     def min_samples(self) -> int:

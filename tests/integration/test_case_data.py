@@ -9,7 +9,7 @@ import pytest
 
 from ..helpers import judge, requires_firejail
 
-TRICKY_STRINGS = ["", 'q"uote', "back\\slash", "line\nbreak\ttab\r", "\x00\x1f", "é ü 中文", "🦀 astral", "r#\"raw\"#"]
+TRICKY_STRINGS = ["", 'q"uote', "back\\slash", "line\nbreak\ttab\r", "\x00\x1f", "é ü 中文", "🦀 astral", 'r#"raw"#']
 
 # (signature, the arguments of each case): the entry point returns what it was given, in its result type
 IDENTITIES: list[tuple[str, str, list[list[Any]]]] = [

@@ -5,6 +5,7 @@ checked against our Rust references, and the verdicts: `passed` on base + plus, 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -19,7 +20,7 @@ from sigil_eval.engine.plus_inputs import build_plus_inputs, plus_inputs_path
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.records import Result
 
-from ..helpers import requires_firejail
+from ..helpers import cli, requires_firejail, write_jsonl
 
 # problems of every argument kind
 KINDS = ("HumanEval/0", "HumanEval/12", "HumanEval/34", "HumanEval/70", "HumanEval/161")
@@ -121,3 +122,21 @@ def test_plus_metrics_sit_beside_the_base_ones() -> None:
     assert report.tests == "plus" and report.plus_problems >= 158 and report.plus_cases > 30 * 158
     assert report.per_problem["HumanEval/35"].base_passed == 2 and report.per_problem["HumanEval/35"].passed == 1
     assert json.loads(msgspec.json.encode(report))["base_pass_at_k"] == {"base_pass@1": 1.0}
+
+
+@requires_firejail
+def test_the_command_line_prints_both_and_the_report_lists_what_plus_caught(tmp_path: Path) -> None:
+    builtin = load_problem_set(built_set_path())
+    samples = [{"task_id": t, "completion": c} for t, c in OVERFIT.items()]
+    samples += [{"task_id": t, "completion": builtin.problems[t].canonical_solution} for t in OVERFIT]
+    path = write_jsonl(tmp_path / "samples.jsonl", samples)
+    page = tmp_path / "page.html"
+    run = cli(str(path), "--tests", "plus", "--k", "1", "--json", "--workers", "2", "--report", str(page))
+    assert run.returncode == 0, run.stderr
+    metrics = json.loads(run.stdout.splitlines()[-1])
+    assert (metrics["pass@1"], metrics["base_pass@1"], metrics["tests"]) == (0.5, 1.0, "plus")
+    assert "pass@1     0.5000   (base 1.0000)" in run.stderr
+    results = [json.loads(line) for line in (tmp_path / "samples.jsonl_results.jsonl").read_text().splitlines()]
+    assert sorted((r["passed"], r["base_passed"]) for r in results) == [(False, True)] * 2 + [(True, True)] * 2
+    html = page.read_text()
+    assert "base pass@1" in html and "Plus tests" in html and "HumanEval/58" in html.split("Plus tests", 1)[1]
