@@ -12,8 +12,9 @@ ClippyMode = Literal["off", "advisory", "required"]
 SandboxMode = Literal["auto", "firejail", "none"]
 Mode = Literal["batched", "isolated"]
 Backend = Literal["local", "ray"]
-# which tests judge a HumanEval problem: its own (base), or base + the plus inputs (`datasets.humaneval.plus`)
-TestsMode = Literal["base", "plus"]
+# which tests judge a HumanEval problem: its own (base), or base + the plus inputs (`datasets.humaneval.plus`), or
+# base + the reduced plus suite (`plus-mini`)
+TestsMode = Literal["base", "plus", "plus-mini"]
 
 
 def available_cpus() -> int:

@@ -55,8 +55,9 @@ _FLAGS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
     "tests": (
         ("--tests",),
         {
-            "choices": ["base", "plus"],
-            "help": "base: each problem's own tests; plus: and ~40 more inputs per HumanEval problem (HumanEval-Rust+)",
+            "choices": ["base", "plus", "plus-mini"],
+            "help": "base: each problem's own tests; plus: and ~40 more inputs per HumanEval problem "
+            "(HumanEval-Rust+); plus-mini: and the reduced plus suite",
         },
     ),
     "batch_size": (("--batch-size",), {"type": int, "help": "most samples per crate in batched mode"}),

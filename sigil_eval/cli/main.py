@@ -227,7 +227,7 @@ async def _dataset_build(args: argparse.Namespace) -> int:
     our references, if the cache lacks them)."""
     path = build_set(Path(args.out)) if args.out else built_set_path()
     print(f"{path}\tsha256 {load_problem_set(path).sha256}")  # the digest the report prints, and it loads
-    if args.tests == "plus":
+    if args.tests != "base":
         async with Evaluator(None, options_from_args(args), clippy="off"):
             pass  # opening it with plus tests builds the plus inputs
         plus, _ = plus_inputs_path()

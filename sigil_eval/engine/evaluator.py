@@ -157,7 +157,7 @@ class Evaluator:
             if self._executor is None:
                 self._executor = self._opened = await self._open_executor()
             self._setup = self._executor.setup
-            if self.options.tests == "plus" and self.plus is None:
+            if self.options.tests != "base" and self.plus is None:
                 self.problem_set, self.plus = await plus_problem_set(self.problem_set, self._executor, self.options)
                 log.info("plus tests", summary=self.plus.line())
             if self.options.reuse_verdicts:

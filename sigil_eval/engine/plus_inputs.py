@@ -21,7 +21,7 @@ import structlog
 
 from sigil_eval.cargo_cache.warm import default_cache_root
 from sigil_eval.datasets.humaneval import build as builtin
-from sigil_eval.datasets.humaneval.plus import apply, build, contracts, domain, expected, mutate, render, values
+from sigil_eval.datasets.humaneval.plus import apply, build, contracts, domain, expected, mutate, reduce, render, values
 from sigil_eval.datasets.humaneval.plus.apply import PlusSummary, with_plus
 from sigil_eval.datasets.humaneval.plus.render import plus_cases
 from sigil_eval.errors import StoreError
@@ -32,7 +32,7 @@ from sigil_eval.runner.jobs import Executor
 
 PLUS_VERSION = "1"
 MOST_ROUNDS = 20  # judging rounds; each removes at least one disagreement per problem that has any
-_OWN_INPUTS = (build, contracts, domain, expected, mutate, render, values, apply)
+_OWN_INPUTS = (build, contracts, domain, expected, mutate, reduce, render, values, apply)
 _CASE = re.compile(r"case (\d+): ")
 log = structlog.get_logger("sigil_eval")
 
@@ -62,13 +62,16 @@ async def plus_rows(executor: Executor, options: Any, cache_root: Path | None = 
 
 async def plus_problem_set(problem_set: ProblemSet, executor: Executor, options: Any) -> tuple[ProblemSet, PlusSummary]:
     rows = await plus_rows(executor, options, options.cache_dir)
-    return with_plus(problem_set, rows)
+    return with_plus(problem_set, rows, mini=options.tests == "plus-mini")
 
 
 async def build_plus_inputs(out: Path, source: bytes, executor: Executor, options: Any) -> list[dict[str, Any]]:
     """Build, check against our Rust references and write the plus inputs (atomically); returns the rows."""
     rows = [(await build.plus_inputs(row)).row() for row in build.humaneval_rows(source)]
     disagreements = await _agree_with_references(rows, executor, options)
+    sources = {row["task_id"]: row for row in build.humaneval_rows(source)}
+    for row in rows:
+        row["mini"] = await reduce.mini(row, sources[row["task_id"]])
     data = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows).encode()
     found = "".join(json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n" for d in disagreements).encode()
     try:

@@ -72,7 +72,7 @@ class Tally:
         n = np.array([t.n for t in self.per_problem.values()], dtype=np.int64)
         c = np.array([t.passed for t in self.per_problem.values()], dtype=np.int64)
         base = np.array([t.base_passed for t in self.per_problem.values()], dtype=np.int64)
-        plus = setting is not None and setting.tests == "plus"
+        plus = setting is not None and setting.tests != "base"
         return Report(
             pass_at_k=_pass_at_k(n, c, ks, "pass"),
             base_pass_at_k=_pass_at_k(n, base, ks, "base_pass") if plus else {},
@@ -142,9 +142,9 @@ def format_summary(report: Report) -> str:
         + ("" if report.oracle_proof_rate is None else f", {report.oracle_proof_rate:.1%} of these samples")
         + " (`sigil-eval dataset check` lists the others and why)"
     )
-    if report.tests == "plus":
+    if report.tests != "base":
         lines.append(
-            f"  tests: base + plus ({report.plus_cases} plus cases on {report.plus_problems} problems); "
+            f"  tests: base + {report.tests} ({report.plus_cases} plus cases on {report.plus_problems} problems); "
             "pass@k on both, beside the base tests alone"
         )
     for name, value in report.pass_at_k.items():

@@ -76,7 +76,7 @@ class Run:
     @property
     def plus(self) -> bool:
         """Judged with `--tests plus` (the summary says so): the tally's base counts mean something."""
-        return self.setting is not None and self.setting.tests == "plus"
+        return self.setting is not None and self.setting.tests != "base"
 
     def plus_catches(self) -> list[tuple[str, int, int, int]]:
         """`--tests plus`: the problems where plus fails samples the base tests pass, as (task, n, base, plus)."""

@@ -140,3 +140,12 @@ def test_the_command_line_prints_both_and_the_report_lists_what_plus_caught(tmp_
     assert sorted((r["passed"], r["base_passed"]) for r in results) == [(False, True)] * 2 + [(True, True)] * 2
     html = page.read_text()
     assert "base pass@1" in html and "Plus tests" in html and "HumanEval/58" in html.split("Plus tests", 1)[1]
+
+
+@requires_firejail
+def test_the_reduced_suite_is_small_and_still_catches_special_cased_answers() -> None:
+    samples = [{"task_id": t, "completion": c} for t, c in OVERFIT.items()]
+    results, evaluator = judge(samples, tests="plus-mini")
+    plus_counts = [len(p.cases) - p.plus_from for p in evaluator.problem_set.problems.values() if p.plus_from]
+    assert max(plus_counts) <= 12 and sorted(plus_counts)[len(plus_counts) // 2] >= 8
+    assert [(r.passed, r.base_passed) for r in results] == [(False, True)] * len(OVERFIT)

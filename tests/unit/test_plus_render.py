@@ -188,3 +188,15 @@ def test_the_domain_keeps_list_arguments_of_one_length_and_single_spaced_words()
     assert domain.admits(([1, 2], [3, 5])) and not domain.admits(([1, 2], [3, 5, 6]))
     words = Domain.of([("the cat sat",), ("a dog",), ("",)])
     assert words.admits(("the dog",)) and not words.admits(("the  dog",)) and not words.admits((" ",))
+
+
+def test_mutants_change_one_thing_each_and_the_cover_keeps_what_base_misses() -> None:
+    from sigil_eval.datasets.humaneval.plus.reduce import cover, mutants
+
+    program = "def f(a, b):\n    if a < b and not a:\n        return a + 1\n    return b\n"
+    found = mutants(program)
+    assert "a <= b" in found[0] or any("a <= b" in m for m in found)
+    assert {m.count("\n") for m in found} == {3} and len(set(found)) == len(found) and program not in found
+    # inputs 0-1 are base, 2-4 plus; mutant 0 dies on base, 1 on plus 3 or 4, 2 on plus 4; arc (2, 3) only plus 2
+    coverage = [{(0, 1)}, {(0, 1)}, {(0, 1), (2, 3)}, {(0, 1)}, {(0, 1)}]
+    assert cover(coverage, [{0, 3}, {3, 4}, {4}], first_plus=2) == [0, 2]

@@ -33,8 +33,13 @@ class PlusSummary:
         )
 
 
-def with_plus(problem_set: ProblemSet, plus_rows: list[dict[str, Any]]) -> tuple[ProblemSet, PlusSummary]:
-    """The set with plus cases; the summary says which problems got none and why."""
+def with_plus(
+    problem_set: ProblemSet, plus_rows: list[dict[str, Any]], *, mini: bool = False
+) -> tuple[ProblemSet, PlusSummary]:
+    """The set with plus cases (`mini`: the reduced suite's only, `reduce`); the summary says which problems got
+    none and why."""
+    if mini:
+        plus_rows = [row | {"plus": [row["plus"][i] for i in row.get("mini", ())]} for row in plus_rows]
     by_number = {int(row["task_id"].split("/")[1]): row for row in plus_rows}
     summary = PlusSummary()
     problems = {}
@@ -64,5 +69,6 @@ def with_plus(problem_set: ProblemSet, plus_rows: list[dict[str, Any]]) -> tuple
         summary.problems += 1
         summary.cases += len(rendered.cases)
     digest = hashlib.sha256(problem_set.sha256.encode() + msgspec.json.encode(plus_rows)).hexdigest()
-    plus_set = msgspec.structs.replace(problem_set, name=f"{problem_set.name} (plus)", sha256=digest, problems=problems)
+    name = f"{problem_set.name} ({'plus-mini' if mini else 'plus'})"
+    plus_set = msgspec.structs.replace(problem_set, name=name, sha256=digest, problems=problems)
     return plus_set, summary

@@ -79,15 +79,32 @@ def _balanced_groups(text: Any) -> bool:
 CONTRACTS: dict[int, Callable[..., bool]] = {
     1: _balanced_groups,
     6: lambda text: _balanced_groups(text) and "" not in text.split(" "),
+    # "Input are two strings a and b consisting only of 1s and 0s. Perform binary XOR": of equal length (OpenAI's
+    # canonical solution zips them, cutting the longer short, which is no binary XOR)
+    11: lambda a, b: len(a) == len(b),
     20: _unique_closest,
+    # "Return list of prime factors of given integer": of an integer that has some
+    25: lambda n: n >= 2,
     # "find_zero only takes list xs having even number of coefficients and largest non zero coefficient"
     32: lambda xs: len(xs) % 2 == 0 and len(xs) >= 2 and xs[-1] != 0,
     # "Change numerical base of input number x to base. … base numbers are less than 10."
     44: lambda x, base: x >= 0 and 2 <= base < 10,
+    # "Assume n > 1 and is not a prime."
+    59: lambda n: n > 1 and not _is_prime(n),
+    # a list of GPAs, graded on a table from 0.0 to 4.0
+    81: lambda grades: all(0.0 <= g <= 4.0 for g in grades),
     # "find the largest prime value and return the sum of its digits": there is one (OpenAI's canonical solution
     # counts 0 and 1 as primes)
     94: lambda numbers: any(_is_prime(n) for n in numbers),
-    95: _dict_case,
+    95: lambda mapping: _dict_case(mapping) and all(k != "" for k in mapping),  # an empty key is no case
+    # "all wells have the same length … 1 <= grid[:,1].length <= 10 … grid[i][j] -> 0 | 1 … 1 <= capacity <= 10"
+    115: lambda grid, capacity: (
+        len(grid) >= 1
+        and len({len(row) for row in grid}) == 1
+        and 1 <= len(grid[0]) <= 10
+        and all(v in (0, 1) for row in grid for v in row)
+        and 1 <= capacity <= 10
+    ),
     # "return the product of their unit digits": the unit digit of -12 is 2, where OpenAI's canonical solution
     # takes Python's -12 % 10 == 8; negative numbers only where both agree (…0 and …5, as the examples' -15)
     97: lambda a, b: all(x >= 0 or x % 10 in (0, 5) for x in (a, b)),
@@ -96,12 +113,18 @@ CONTRACTS: dict[int, Callable[..., bool]] = {
     # "The date should be in the format: mm-dd-yyyy": a date of three dash-separated parts has a 4-digit year
     # (whether '1-1-20200' is valid, the prompt does not say)
     124: lambda date: date.count("-") != 2 or re.fullmatch(r"\d{2}-\d{2}-\d{4}", date) is not None,
+    # "each interval is a pair of integers … start is less or equal its end"
+    127: lambda first, second: first[0] <= first[1] and second[0] <= second[1],
     # "1 <= len(arr) <= 100, 1 <= k <= len(arr)"
     122: lambda arr, k: 1 <= len(arr) <= 100 and 1 <= k <= len(arr),
     129: _grid,
     # "replace all spaces in it with underscores": OpenAI's canonical solution writes one underscore for one or
     # two spaces at the very end
     140: lambda text: not text.endswith(" "),
+    # "<numerator>/<denominator> where both numerator and denominator are positive whole numbers"
+    144: lambda x, n: all(int(p) > 0 for f in (x, n) for p in f.split("/")),
+    # "Restrictions: 1 <= num <= 1000"
+    156: lambda number: 1 <= number <= 1000,
     160: _algebra,
 }
 

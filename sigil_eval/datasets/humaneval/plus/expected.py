@@ -76,9 +76,10 @@ class Expected:
     failure: str = ""  # "too slow", "raised ValueError", "not a literal"; empty when `result` holds
 
 
-def _command(entry_point: str) -> list[str]:
-    python = [sys.executable, "-I", "-S", "-c", _RUNNER, entry_point, repr(PER_INPUT_SECONDS), str(MOST_STEPS)]
-    limits = [f"--cpu={CPU_SECONDS}", f"--as={MEMORY}", f"--fsize={1 << 20}", "--core=0"]
+def command(runner: str, *args: str, cpu_seconds: int = CPU_SECONDS) -> list[str]:
+    """`runner` (Python source) run apart: isolated Python, limits, no network."""
+    python = [sys.executable, "-I", "-S", "-c", runner, *args]
+    limits = [f"--cpu={cpu_seconds}", f"--as={MEMORY}", f"--fsize={1 << 20}", "--core=0"]
     prlimit = find_tool("prlimit")
     limited = [prlimit, *limits, "--", *python] if prlimit else python
     firejail = find_tool("firejail")
@@ -91,7 +92,8 @@ async def expected_values(program: str, entry_point: str, inputs: Sequence[tuple
         return []
     stdin = program.encode("unicode_escape").decode() + "\n" + "".join(repr(args) + "\n" for args in inputs)
     with anyio.fail_after(CPU_SECONDS + PER_INPUT_SECONDS * len(inputs) + 10):
-        process = await anyio.run_process(_command(entry_point), input=stdin.encode(), check=False)
+        runner = command(_RUNNER, entry_point, repr(PER_INPUT_SECONDS), str(MOST_STEPS))
+        process = await anyio.run_process(runner, input=stdin.encode(), check=False)
     lines = process.stdout.decode().splitlines()
     if len(lines) != len(inputs):
         last = (process.stderr.decode(errors="replace").strip().splitlines() or ["no output"])[-1]
