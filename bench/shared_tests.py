@@ -5,6 +5,7 @@ issue 16), batched with each problem's tests compiled once per batch (the defaul
     python bench/shared_tests.py --per-problem 10 --skip-isolated
     python bench/shared_tests.py --order interleaved    # sample 0 of every problem, then sample 1, …
     python bench/shared_tests.py --public               # the public sets: shared against isolated
+    python bench/shared_tests.py --plus --skip-isolated # base tests against --tests plus and plus-mini
 
 The sweep is built from the built-in set: per problem, 12 reference solutions made distinct by harmless
 variations (a comment), and 8 mutants that fail fast (`todo!()`, `Default::default()`, a type error, an unknown
@@ -22,6 +23,8 @@ With `--public`, the public sets beside the repository (../shared/data) are judg
 every problem's reference body (and HumanEvalPack's buggy one), and mutants (`todo!()`,
 `Default::default()`, the whole function with `todo!()`); MBPP-rs, which has no reference bodies, the mutants
 and an early `exit(0)`. Problems whose tests draw random inputs are left out (their verdicts are a lottery).
+With `--plus`, the sweep is judged with the base tests, with `--tests plus` and with `--tests plus-mini` (the plus
+inputs built before anything is timed); `base_passed` and the code size are left out of the comparison (`verdicts`).
 This is a benchmark, not a test: nothing here gates CI.
 """
 
@@ -127,12 +130,18 @@ def judge(samples: Path, out: Path, *flags: str, checkout: Path | None = None) -
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "report": report}
 
 
-def verdicts(path: Path) -> dict[int, tuple[Any, ...]]:
+def verdicts(path: Path, *, plus: bool = False) -> dict[int, tuple[Any, ...]]:
+    """The fields every path must agree on. Against plus tests (`plus`), `base_passed` is left out (only plus has
+    it), and so is the code size: HumanEval/22 and 95's plus cases are compiled calls (their `Value` arguments
+    cannot travel as data), which instantiate more of the prompt's own `Value` code, counted as the sample's."""
     rows = (json.loads(line) for line in path.read_text().splitlines())
-    return {row["sample_index"]: tuple(row[f] for f in AGREED_FIELDS) for row in rows}
+    left_out = {"base_passed", "binary_size_bytes"} if plus else set()
+    fields = [f for f in AGREED_FIELDS if f not in left_out]
+    return {row["sample_index"]: tuple(row[f] for f in fields) for row in rows}
 
 
-Config = tuple[list[str], Path | None]  # flags, and the checkout to run (None: this install)
+Config = tuple[list[str], Path | None]
+PLUS_FLAG = "--tests"  # flags, and the checkout to run (None: this install)
 
 
 def compare(name: str, samples: Path, configs: dict[str, Config], directory: Path, repeat: int) -> bool:
@@ -148,7 +157,7 @@ def compare(name: str, samples: Path, configs: dict[str, Config], directory: Pat
                 continue  # the reference: its speed is known to be far off, once is enough
             out = directory / f"{''.join(c if c.isalnum() else '_' for c in label)}.jsonl"
             runs[label].append(judge(samples, out, *flags, checkout=checkout))
-            verdicts_of.setdefault(label, verdicts(out))
+            verdicts_of.setdefault(label, verdicts(out, plus=any(PLUS_FLAG in flags for flags, _ in configs.values())))
     # the truth is the isolated path's verdicts (a baseline checkout may hold a fidelity bug fixed since)
     first = verdicts_of.get("isolated") or next(iter(verdicts_of.values()))
     header = (
@@ -179,6 +188,7 @@ def main() -> None:
     parser.add_argument("--order", choices=["problem-major", "interleaved"], default="problem-major")
     parser.add_argument("--skip-isolated", action="store_true")
     parser.add_argument("--public", action="store_true", help="the public sets in ../shared/data instead (see above)")
+    parser.add_argument("--plus", action="store_true", help="the sweep with base, plus and plus-mini tests")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
         "--baseline",
@@ -190,6 +200,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temporary:
         directory = Path(temporary)
         subprocess.run([EXE, "warm"], check=True, capture_output=True)
+        if args.plus:  # the plus inputs, built (once per cache) before anything is timed
+            subprocess.run([EXE, "dataset", "build", "--tests", "plus"], check=True, capture_output=True)
         if args.baseline:  # its crate cache (another harness, another cache dir) built before anything is timed
             subprocess.run([*in_checkout(args.baseline, SIGIL_EVAL), "warm"], check=True, capture_output=True)
         same = public_sets(args, directory) if args.public else sweeps(args, directory)
@@ -202,8 +214,13 @@ def sweeps(args: argparse.Namespace, directory: Path) -> bool:
     configs: dict[str, Config] = {}
     if args.baseline:
         configs[f"batched, {args.baseline.name}"] = ([], args.baseline)
-    configs["batched, own tests"] = (["--no-share-tests"], None)
-    configs["batched, shared tests"] = ([], None)
+    if args.plus:
+        configs["batched, base tests"] = ([], None)
+        configs["batched, --tests plus"] = (["--tests", "plus"], None)
+        configs["batched, --tests plus-mini"] = (["--tests", "plus-mini"], None)
+    else:
+        configs["batched, own tests"] = (["--no-share-tests"], None)
+        configs["batched, shared tests"] = ([], None)
     if not args.skip_isolated:
         configs["isolated"] = (["--mode", "isolated"], None)
     title = f"pass@k sweep, {args.per_problem} per problem, {args.order}"

@@ -36,6 +36,20 @@ OVERFIT = {
 }
 
 
+# answers with the subtle slips of mutants OpenAI's tests do not kill (a loop bound, an inclusive range)
+SUBTLE = {
+    "HumanEval/43": (
+        "    for i in 0..l.len() {\n        for j in i + 2..l.len() {\n"
+        "            if l[i] + l[j] == 0 {\n                return true;\n            }\n        }\n    }\n"
+        "    false\n}\n"
+    ),
+    "HumanEval/163": (
+        "    let low = a.min(b).max(2);\n    let high = a.max(b).min(8) + 1;\n"
+        "    (low..=high).filter(|x| x % 2 == 0).collect()\n}\n"
+    ),
+}
+
+
 @pytest.fixture(scope="module")
 def rows() -> dict[str, dict[str, Any]]:
     return {row["task_id"]: row for row in humaneval_rows(source_rows()[1])}
@@ -97,7 +111,7 @@ def test_every_rust_reference_passes_plus_and_the_build_is_byte_identical() -> N
 
 @requires_firejail
 def test_an_answer_that_fits_the_base_tests_fails_plus_and_says_which_input() -> None:
-    samples = [{"task_id": t, "completion": c} for t, c in OVERFIT.items()]
+    samples = [{"task_id": t, "completion": c} for t, c in {**OVERFIT, **SUBTLE}.items()]
     base, _ = judge(samples)
     plus, _ = judge(samples, tests="plus")
     assert all(r.passed and r.base_passed is None for r in base), [r.result for r in base]
