@@ -99,8 +99,7 @@ def _fits(value: Any, ty: RustType) -> bool:
     if name in rust_values.INTEGER_TYPES:
         if isinstance(value, bool) or not isinstance(value, int):
             return False
-        bits = 64 if name.endswith("size") else int(name[1:])
-        low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if name[0] == "i" else (0, (1 << bits) - 1)
+        low, high = rust_values.integer_range(name)
         return low <= value <= high
     if name in rust_values.FLOAT_TYPES:
         return isinstance(value, float) and value == value and abs(value) != float("inf")

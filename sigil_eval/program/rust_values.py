@@ -296,6 +296,12 @@ def _number(text: str) -> int | float:
     return float(digits) if is_float else int(digits)
 
 
+def integer_range(name: str) -> tuple[int, int]:
+    """The values of integer type `name` (`isize`/`usize`: 64 bits, as on every target we run)."""
+    bits = 64 if name.endswith("size") else int(name[1:])
+    return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if name[0] == "i" else (0, (1 << bits) - 1)
+
+
 def value(text: str) -> Any:
     """The Python value of a Rust literal expression; NotALiteral for anything else."""
     reader = _Reader(text)
@@ -322,8 +328,7 @@ def typed(found: Any, ty: RustType) -> Any:
     if name in INTEGER_TYPES:
         if isinstance(found, bool) or not isinstance(found, int):
             raise NotALiteral(f"{name} expected")
-        bits = 64 if name.endswith("size") else int(name[1:])
-        low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if name[0] == "i" else (0, (1 << bits) - 1)
+        low, high = integer_range(name)
         if not low <= found <= high:
             raise NotALiteral(f"{found} does not fit {name}")  # rustc refuses the test itself
         return found

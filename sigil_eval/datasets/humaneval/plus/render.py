@@ -85,8 +85,7 @@ def value_of(value: Any, ty: RustType) -> Any:
             value = int(value)  # Python's `==` holds between 2.0 and 2: the check accepted an int there
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"{value!r} is not an integer")
-        bits = 64 if name.endswith("size") else int(name[1:])
-        low, high = (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if name[0] == "i" else (0, (1 << bits) - 1)
+        low, high = rust_values.integer_range(name)
         if not low <= value <= high:
             raise ValueError(f"{value} does not fit {name}")
         return value
