@@ -80,8 +80,8 @@ CaseComparison = Literal["eq", "rust_eq", "rust_ne", "abs_lt", "abs_le", "poly_r
 class Case(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     """One recorded test: the entry point called with literal arguments, and the value it must return."""
 
+    expected: Any  # JSON, in the form `sigil_eval.program.oracle.canonical` gives
     call: str = ""  # a Rust expression, e.g. `add(2, 3)`; empty for a case whose arguments are data
-    expected: Any = None  # JSON, in the form `sigil_eval.program.oracle.canonical` gives
     # the arguments as data (JSON in the form `oracle.canonical` gives, one per parameter), read by the compiled
     # test at run time instead of compiled into it (`program.case_data`): the plus inputs. A problem's data cases
     # come after its call cases.

@@ -27,12 +27,15 @@ from sigil_eval.datasets.humaneval.plus.render import plus_cases
 from sigil_eval.errors import StoreError
 from sigil_eval.inputs.problemsets import ProblemSet, load_problem_set
 from sigil_eval.outputs.files import write_atomically
+from sigil_eval.program import case_data, oracle, rust_values
 from sigil_eval.records import Problem
 from sigil_eval.runner.jobs import Executor
 
 PLUS_VERSION = "1"
 MOST_ROUNDS = 20  # judging rounds; each removes at least one disagreement per problem that has any
+# what shapes the file besides the HumanEval source: the plus modules, and what the reference check judges with
 _OWN_INPUTS = (build, contracts, domain, expected, mutate, reduce, render, values, apply)
+_JUDGED_WITH = (case_data, oracle, rust_values)
 _CASE = re.compile(r"case (\d+): ")
 log = structlog.get_logger("sigil_eval")
 
@@ -41,9 +44,9 @@ def plus_inputs_path(cache_root: Path | None = None) -> tuple[Path, bytes]:
     """Where the plus inputs of this HumanEval source and this build code live, and the source."""
     version, source = builtin.source_rows(cache_root)
     digest = hashlib.sha256(builtin.inputs_digest(source).encode())
-    for module in _OWN_INPUTS:
-        digest.update(Path(str(module.__file__)).read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    modules = (*_OWN_INPUTS, *_JUDGED_WITH)
+    for path in (*(Path(str(module.__file__)) for module in modules), oracle.ORACLE_RS, Path(__file__)):
+        digest.update(path.read_bytes())
     name = f"humaneval-plus-inputs-{PLUS_VERSION}-he{version}-{digest.hexdigest()[:12]}.jsonl"
     return (cache_root or default_cache_root()) / "problems" / name, source
 
@@ -126,7 +129,7 @@ async def _agree_with_references(rows: list[dict[str, Any]], executor: Executor,
                 if len(problem.cases) - (problem.plus_from or 0) != len(row["plus"]):
                     raise StoreError(f"plus inputs: {result.task_id}'s do not all render into our signature")
                 if not result.base_passed:
-                    raise StoreError(f"plus inputs: our reference of {result.task_id} fails its base tests")
+                    raise StoreError(f"plus inputs: our reference of {result.task_id} fails: {result.result}")
                 match = _CASE.search(result.result)
                 index = int(match.group(1)) - (problem.plus_from or 0) if match else -1
                 if 0 <= index < len(row["plus"]):
@@ -162,8 +165,11 @@ async def _one_by_one(evaluator: Any, problem: Problem, row: dict[str, Any]) -> 
 
     async with Evaluator(one_set, evaluator.options, executor=evaluator.executor) as each:
         async for result in each.results(samples):
-            if not result.passed:
-                failed[int(result.task_id.rsplit("#", 1)[1])] = result.result
+            if result.passed:
+                continue
+            if result.error_type != "assertion_failure":  # a timeout says how loaded the machine is, not the input
+                raise StoreError(f"plus inputs: checking {result.task_id} alone: {result.result}; rerun")
+            failed[int(result.task_id.rsplit("#", 1)[1])] = result.result
     dropped = [_disagreement(problem.task_id, row["plus"][i], failed[i]) for i in sorted(failed)]
     row["plus"] = [item for i, item in enumerate(row["plus"]) if i not in failed]
     return dropped

@@ -48,8 +48,8 @@ def parameter(text: str) -> Parameter:
     str_view = re.fullmatch(r"Vec<\s*&\s*(?:'\w+\s*)?str\s*>", text) is not None
     owned = rust_values.result_type("Vec<String>" if str_view else text)
     _check_readable(owned)
-    if borrow == "&mut " and owned.name != "Vec":
-        raise ValueError(f"a &mut {owned.name} parameter")
+    if borrow == "&mut " and (owned.name != "Vec" or str_view):
+        raise ValueError(f"a &mut {text} parameter")
     return Parameter(borrow, owned, str_view)
 
 

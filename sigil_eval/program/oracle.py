@@ -72,14 +72,20 @@ def tolerant(ty: RustType) -> bool:
     return ty.name in floats or (ty.name == "Vec" and ty.args[0].name in floats)
 
 
-def pinned(ty: RustType) -> str:
-    """The type spelled with absolute paths only: no name a sample defines can stand for it."""
+_NUMBERS = rust_values.INTEGER_TYPES | rust_values.FLOAT_TYPES
+
+
+def pinned(ty: RustType, *, numbers: str = "") -> str:
+    """The type spelled with absolute paths only: no name a sample defines can stand for it. `numbers="_"`: with
+    its integer and float types left to inference."""
     if ty.name == "tuple":
-        return "(" + ", ".join(pinned(arg) for arg in ty.args) + ")"
+        return "(" + ", ".join(pinned(arg, numbers=numbers) for arg in ty.args) + ")"
     if ty.name == "&":
-        return "&" + pinned(ty.args[0])
+        return "&" + pinned(ty.args[0], numbers=numbers)
+    if numbers and ty.name in _NUMBERS:
+        return numbers
     base = _PINNED[ty.name]
-    return f"{base}<{', '.join(pinned(arg) for arg in ty.args)}>" if ty.args else base
+    return f"{base}<{', '.join(pinned(arg, numbers=numbers) for arg in ty.args)}>" if ty.args else base
 
 
 def canonical(value: Any, ty: RustType) -> Any:
@@ -161,9 +167,14 @@ def _data_loop(
     on them, case number `first` onwards."""
     lines = "\n".join(case_data.encode(case.args or (), params) for case in cases)
     oracle = PATH_PLACEHOLDER
+    data = f"{oracle}::Data"
+    # the numbers take the types the entry point declares (inferred from the call, through a borrow too: an answer
+    # that declares `&[i32]` where the set says `&[i64]` compiles as it does with literal calls); the rest is the
+    # set's owned type. Every call is by path: no method a sample's trait adds is picked instead.
     reads = "".join(
-        f"            let {'mut ' if p.borrow == '&mut ' else ''}__sigil_arg{i}: {pinned(p.owned)} = "
-        f"__sigil_data.argument();\n"
+        f"            let {'mut ' if p.borrow == '&mut ' else ''}__sigil_arg{i}"
+        + ("" if p.owned.name in _NUMBERS else f": {pinned(p.owned, numbers='_')}")
+        + f" = {data}::argument(&mut __sigil_data);\n"
         for i, p in enumerate(params)
     )
     reads += "".join(
@@ -176,11 +187,11 @@ def _data_loop(
     )
     arguments = ", ".join(f"{p.borrow}__sigil_{'view' if p.str_view else 'arg'}{i}" for i, p in enumerate(params))
     return (
-        f"        let mut __sigil_data = {oracle}::Data::new({case_data.raw_string(lines)});\n"
-        f"        let mut __sigil_case: usize = {first};\n"
-        "        while __sigil_data.next_case() {\n"
+        f"        let mut __sigil_data = {data}::new({case_data.raw_string(lines)});\n"
+        f"        let mut __sigil_case: ::core::primitive::usize = {first};\n"
+        f"        while {data}::next_case(&mut __sigil_data) {{\n"
         f"{reads}"
-        "            __sigil_data.end_case();\n"
+        f"            {data}::end_case(&mut __sigil_data);\n"
         f"            {oracle}::record::<{pinned(ty)}>(__sigil_case, &{entry_point}({arguments}));\n"
         "            __sigil_case += 1;\n"
         "        }\n"
@@ -197,10 +208,13 @@ def inline_module(name: str) -> str:
     return f"\n#[allow(dead_code)]\nmod {name} {{\n{ORACLE_RS.read_text()}}}\n"
 
 
-def _read(values: bytes, total_bytes: int, count: int) -> dict[int, Any] | str:
-    """The recorded values by case number, or why they cannot be read."""
+def _read(values: bytes, total_bytes: int, count: int, *, capped: bool = True) -> dict[int, Any] | str:
+    """The recorded values by case number, or why they cannot be read. `capped=False`: what was kept of values
+    past the cap is read (the base cases of a plus run come first: the plus values must not decide them)."""
     if total_bytes > VALUES_CAP:
-        return f"the returned values exceed {VALUES_CAP} bytes"
+        if capped:
+            return f"the returned values exceed {VALUES_CAP} bytes"
+        values = values[: values.rfind(b"\n") + 1]  # the last line kept may be cut
     got: dict[int, Any] = {}
     for line in values.splitlines():
         number, tab, text = line.partition(b"\t")
@@ -220,7 +234,7 @@ def mismatch(
 ) -> str | None:
     """Why the recorded values fail the cases (the first `only_first` of them, if given), or None when every one
     got exactly one matching value."""
-    got = _read(values, total_bytes, len(cases))
+    got = _read(values, total_bytes, len(cases), capped=only_first is None)
     if isinstance(got, str):
         return got
     for i, case in enumerate(cases[:only_first]):

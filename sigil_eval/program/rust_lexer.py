@@ -147,12 +147,13 @@ def matching_brace(code: str, open_at: int) -> int | None:
     return None
 
 
-def split_top_level(text: str) -> list[str]:
+def split_top_level(text: str, *, masked: bool = False) -> list[str]:
     """`text` split at the commas outside brackets (`<>` too, but not the `>` of `->`), each part stripped,
-    empty parts dropped: `a: Vec<(i32, i32)>, f: fn(i32) -> i32` → two parts."""
+    empty parts dropped: `a: Vec<(i32, i32)>, f: fn(i32) -> i32` → two parts. `masked`: commas and brackets
+    inside string and char literals and comments do not count (`f("a, b", 1)` has two arguments)."""
     parts: list[str] = []
     depth, start = 0, 0
-    for i, c in enumerate(text):
+    for i, c in enumerate(code_mask(text) if masked else text):
         if c in "([{<":
             depth += 1
         elif c in ")]}" or (c == ">" and text[i - 1 : i] != "-"):

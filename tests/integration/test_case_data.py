@@ -66,3 +66,29 @@ def test_a_wrong_value_on_a_data_case_fails_naming_the_case() -> None:
     [result] = judge([{"task_id": "data/0", "completion": wrong}], problems, clippy="off", reuse_verdicts=False)
     assert not result.passed and result.error_type == "assertion_failure"
     assert "case 3: the call with arguments -1 returned 0, expected -1" in result.result
+
+
+@requires_firejail
+def test_a_sample_cannot_turn_the_data_loop_and_its_own_number_types_compile_as_with_calls() -> None:
+    problems = {
+        "data/n": {
+            "task_id": "data/n",
+            "prompt": "fn f(x: i64, xs: &[i64]) -> i64 {\n",
+            "entry_point": "f",
+            "test": "",
+            "result_type": "i64",
+            "cases": [{"call": "f(1, &[2])", "expected": 3}, {"args": [4, [5, 6]], "expected": 15}],
+        }
+    }
+    body = "    x + xs.iter().sum::<i64>()\n}\n"
+    # a blanket trait whose methods share the loop's names: the loop calls its own by path
+    hijack = body + (
+        "trait Probe { fn next_case(&self) -> bool { false } fn end_case(&self) {} }\nimpl<T> Probe for T {}\n"
+    )
+    # the whole function with narrower number types: the literal calls infer them, and so does the data loop
+    narrower = (
+        "fn f(x: i32, xs: &[i32]) -> i64 {\n    i64::from(x) + xs.iter().map(|&v| i64::from(v)).sum::<i64>()\n}\n"
+    )
+    samples = [{"task_id": "data/n", "completion": c} for c in (body, hijack, narrower)]
+    results = judge(samples, problems, clippy="off", reuse_verdicts=False)
+    assert [(r.passed, r.result) for r in results] == [(True, results[0].result)] * 3

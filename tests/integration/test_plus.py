@@ -163,3 +163,14 @@ def test_the_reduced_suite_is_small_and_still_catches_special_cased_answers() ->
     plus_counts = [len(p.cases) - p.plus_from for p in evaluator.problem_set.problems.values() if p.plus_from]
     assert max(plus_counts) <= 12 and sorted(plus_counts)[len(plus_counts) // 2] >= 8
     assert [(r.passed, r.base_passed) for r in results] == [(False, True)] * len(OVERFIT)
+
+
+@requires_firejail
+def test_the_base_verdict_is_read_even_when_the_plus_values_overflow_the_cap() -> None:
+    """Right on every base input of HumanEval/96, a 100,000-element list on the others: the values pass the cap."""
+    body = (
+        "    let primes: Vec<i64> = (2..n).filter(|&k| (2..k).all(|d| k % d != 0)).collect();\n"
+        "    if [5, 6, 7, 10, 0, 22, 1, 18, 47, 101].contains(&n) { primes } else { vec![0; 100_000] }\n}\n"
+    )
+    [result], _ = judge([{"task_id": "HumanEval/96", "completion": body}], tests="plus")
+    assert (result.passed, result.base_passed) == (False, True), result.result

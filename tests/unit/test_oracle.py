@@ -102,6 +102,7 @@ def test_rows_with_cases_are_checked_where_they_are_read(tmp_path: Path) -> None
         (row | {"cases": [{"call": "f(1)", "expected": 2}]}, "result_type"),
         (row | {"cases": [], "result_type": "i64"}, "empty"),
         (row | {"cases": [{"expected": 2}], "result_type": "i64"}, "call"),
+        (row | {"cases": [{"call": "f(1)", "expect": 2}], "result_type": "i64"}, "expected"),
         (row | {"cases": [{"call": "f(1)", "expected": 2}], "result_type": "Value"}, "Value"),
     ]
     for number, (bad_row, word) in enumerate(bad):

@@ -68,19 +68,18 @@ def gcd_problem(cases: list[dict[str, Any]], signature: str = "fn gcd(a: i32, b:
 
 
 BASE = [PlusInput((3, 7), 1), PlusInput((10, 15), 5), PlusInput((49, 14), 7), PlusInput((144, 60), 12)]
+TWO_OWN = [{"call": "gcd(3, 7)", "expected": 1}, {"call": "gcd(10, 15)", "expected": 5}]
 PLUS = [PlusInput((12, 18), 6), PlusInput((100, 75), 25), PlusInput((1 << 40, 2), 2), PlusInput((200, 100), 100)]
 
 
 def test_plus_cases_follow_the_sets_types_and_keep_32_bit_sets_to_the_base_numbers() -> None:
-    problem = gcd_problem([{"call": "gcd(3, 7)", "expected": 1}])
+    problem = gcd_problem(TWO_OWN)
     rendered = plus_cases(problem, 13, BASE, PLUS)
     assert not rendered.refused
     # 2**40 does not fit i32; 200 lies beyond the base inputs' integers (a 32-bit set overflows sooner)
     assert [c.args for c in rendered.cases] == [(12, 18), (100, 75)] and rendered.sources == [0, 1]
     assert sum(rendered.left_out.values()) == 2
-    wide = plus_cases(
-        gcd_problem([{"call": "gcd(3, 7)", "expected": 1}], "fn gcd(a: i64, b: i64) -> i64"), 13, BASE, PLUS
-    )
+    wide = plus_cases(gcd_problem(TWO_OWN, "fn gcd(a: i64, b: i64) -> i64"), 13, BASE, PLUS)
     assert [c.args for c in wide.cases] == [(12, 18), (100, 75), (1 << 40, 2), (200, 100)]
 
 
@@ -90,10 +89,12 @@ def test_a_set_whose_own_tests_follow_another_convention_gets_no_plus_cases() ->
     assert "another convention" in rendered.refused and "gcd(10, 15)" in rendered.refused and not rendered.cases
 
 
-def test_a_task_taken_by_its_name_needs_an_own_case_that_shares_a_base_input() -> None:
-    problem = gcd_problem([{"call": "gcd(2, 4)", "expected": 2}])
-    assert "by its name" in plus_cases(problem, 13, BASE, PLUS, by_name=True).refused
-    assert not plus_cases(problem, 13, BASE, PLUS).refused  # by its id: the types and the checks suffice
+def test_a_task_gets_plus_cases_only_when_its_own_tests_share_base_inputs() -> None:
+    unrelated = gcd_problem([{"call": "gcd(2, 4)", "expected": 2}, {"call": "gcd(22, 15)", "expected": 37}])
+    assert "fewer than 2 of its own tests" in plus_cases(unrelated, 13, BASE, PLUS).refused
+    one = gcd_problem([{"call": "gcd(3, 7)", "expected": 1}])
+    assert "by its name" in plus_cases(one, 13, BASE, PLUS, by_name=True).refused
+    assert not plus_cases(gcd_problem(TWO_OWN), 13, BASE, PLUS, by_name=True).refused
 
 
 def test_plus_cases_compare_as_the_sets_own_tests_do() -> None:

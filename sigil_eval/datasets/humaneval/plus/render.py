@@ -28,6 +28,11 @@ from sigil_eval.program.rust_types import RustType
 from sigil_eval.program.signatures import entry_head
 from sigil_eval.records import Case, Problem
 
+# a problem of another set gets plus cases only when at least this many of its own tests (or all of HumanEval's
+# base inputs, if fewer) share an input with HumanEval's base ones and agree: the task is that problem, with the
+# same conventions
+SHARED_INPUTS = 2
+
 
 @dataclass(frozen=True, slots=True)
 class PlusInput:
@@ -133,7 +138,7 @@ def _own_cases(problem: Problem, params: tuple[case_data.Parameter, ...]) -> dic
         call = case.call.strip()
         if case.args is not None or not call.startswith(problem.entry_point + "(") or not call.endswith(")"):
             continue
-        texts = split_top_level(call[len(problem.entry_point) + 1 : -1])
+        texts = split_top_level(call[len(problem.entry_point) + 1 : -1], masked=True)
         if len(texts) != len(params):
             continue
         try:
@@ -148,8 +153,8 @@ def plus_cases(
     problem: Problem, number: int, base: list[PlusInput], plus: list[PlusInput], *, by_name: bool = False
 ) -> Rendered:
     """The plus cases of `problem` (HumanEval problem `number` in some set), after checking the set's conventions
-    against its own cases on the base inputs. `by_name`: the problem was taken for HumanEval's by its entry point's
-    name alone; then at least one of its own cases must share an input with the base ones, and agree."""
+    against its own cases on the base inputs (`SHARED_INPUTS`). `by_name`: the problem was taken for HumanEval's
+    by its entry point's name alone, not its id (said in the refusal)."""
     rendered = Rendered()
     if not problem.cases:
         rendered.refused = "its tests run in process (" + (problem.in_process or "no cases") + ")"
@@ -168,23 +173,30 @@ def plus_cases(
         return _called(problem, spec, plus, rendered)
     spec = _spec_of(problem, number)
     own = _own_cases(problem, params)
-    shared = 0
+    agreeing, telling = 0, 0
     for item in base:
         try:
             args, expected = _typed(item, spec, params, ty)
         except ValueError:
             continue
+        telling += not _trivial(args)
         case = own.get(json.dumps(args))
-        shared += case is not None
-        if case is not None and case.compare in ("eq", "rust_eq") and not oracle.compares(case, expected, ty):
+        if case is None or case.compare == "rust_ne":
+            continue
+        agreeing += oracle.compares(case, expected, ty) and not _trivial(args)
+        if not oracle.compares(case, expected, ty):
             call = " ".join(case.call.split())
             rendered.refused = (
                 f"its own tests expect {json.dumps(case.expected)[:80]} for {call[:120]}, where the Python "
                 f"canonical solution gives {json.dumps(expected)[:80]}: another convention"
             )
             return rendered
-    if by_name and not shared:
-        rendered.refused = f"taken for HumanEval/{number} by its name, and its own tests share no input with it"
+    if agreeing < min(SHARED_INPUTS, telling):
+        how = "name" if by_name else "id"
+        rendered.refused = (
+            f"taken for HumanEval/{number} by its {how}, and fewer than {SHARED_INPUTS} of its own tests share an "
+            "input with it"
+        )
         return rendered
     compare = _own_comparison(problem)
     narrow = _Narrow.of(base, params, ty)
@@ -211,6 +223,11 @@ def plus_cases(
     return rendered
 
 
+def _trivial(args: list[Any]) -> bool:
+    """Arguments that many problems share (`[]`, `""`, `0`): agreeing on them proves nothing about the problem."""
+    return all(value in (0, 0.0, "", None, False) or value == [] for value in args)
+
+
 def _own_comparison(problem: Problem) -> Case | None:
     """The comparison every own case of a float result makes, when it is one with a tolerance of the set's own
     (`abs(x - 6.0) < 0.01`, HumanEval/32's root property): plus cases compare as the set's tests do."""
@@ -222,7 +239,7 @@ def _own_comparison(problem: Problem) -> Case | None:
     compare, _ = next(iter(comparisons))
     if compare not in ("abs_lt", "abs_le", "poly_root"):
         return None
-    return Case(compare=compare, tolerance=max(tolerance for _, tolerance in comparisons))
+    return Case(expected=None, compare=compare, tolerance=max(tolerance for _, tolerance in comparisons))
 
 
 _F32_EXACT = float(1 << 24)  # f32 holds every integer up to here
@@ -232,7 +249,8 @@ _F32_EXACT = float(1 << 24)  # f32 holds every integer up to here
 class _Narrow:
     """A set with 32-bit numbers (`i32`, `u32`, `f32`) where the problem has them: a correct answer's intermediate
     values overflow (a running product), or lose precision, far sooner than in 64 bits, so a plus input keeps
-    to the integers and list lengths of the base inputs, and f32 numbers to where f32 is exact."""
+    to the integers and list lengths of the base inputs, and f32 numbers within 2²⁴ (where f32 holds every
+    integer)."""
 
     most: int  # the base inputs' largest integer magnitude
     longest: int  # … longest list or string
@@ -241,7 +259,7 @@ class _Narrow:
     @classmethod
     def of(cls, base: list[PlusInput], params: tuple[case_data.Parameter, ...], ty: RustType) -> _Narrow | None:
         names = {name for t in (*(p.owned for p in params), ty) for name in _names(t)}
-        if not names & {"i8", "i16", "i32", "u8", "u16", "u32", "isize", "usize", "f32"}:
+        if not names & {"i8", "i16", "i32", "u8", "u16", "u32", "f32"}:  # `isize`/`usize`: 64 bits here
             return None
         numbers = [abs(v) for item in base for v in _leaves(item.args) if _is_number(v)]
         lengths = [len(v) for item in base for v in _containers(item.args)]
