@@ -20,7 +20,7 @@ from sigil_eval.engine.plus_inputs import build_plus_inputs, plus_inputs_path
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.records import Result
 
-from ..helpers import cli, requires_firejail, write_jsonl
+from ..helpers import cli, requires_firejail, shared, write_jsonl
 
 # problems of every argument kind
 KINDS = ("HumanEval/0", "HumanEval/12", "HumanEval/34", "HumanEval/70", "HumanEval/161")
@@ -74,9 +74,9 @@ def test_plus_inputs_are_many_distinct_in_domain_and_the_same_every_build(rows: 
         assert not {repr(item.args) for item in first.plus} & {repr(item.args) for item in first.base}
 
 
-def judge(samples: list[dict[str, Any]], **options: Any) -> tuple[list[Result], Evaluator]:
+def judge(samples: list[dict[str, Any]], problems: Any = None, **options: Any) -> tuple[list[Result], Evaluator]:
     async def run() -> tuple[list[Result], Evaluator]:
-        async with Evaluator(None, workers=2, clippy="off", reuse_verdicts=False, **options) as evaluator:
+        async with Evaluator(problems, workers=2, clippy="off", reuse_verdicts=False, **options) as evaluator:
             return [r async for r in evaluator.results(samples)], evaluator
 
     return anyio.run(run)
@@ -174,3 +174,25 @@ def test_the_base_verdict_is_read_even_when_the_plus_values_overflow_the_cap() -
     )
     [result], _ = judge([{"task_id": "HumanEval/96", "completion": body}], tests="plus")
     assert (result.passed, result.base_passed) == (False, True), result.result
+
+
+# HumanEvalPack's (and HumanEval-X's) canonical solutions that plus shows wrong, each by its prompt's words:
+PACK_WRONG = {
+    "Rust/80": "is_happy checks s[i] against s[i-1] and s[i-2] from i = 2 only: 'cca' is happy to it",
+    "Rust/90": "next_smallest removes one copy of the minimum: [12, 1, 1, 1] gives -1, not 12",
+    "Rust/132": "is_nested checks contiguous nesting; the prompt asks for a nested subsequence",
+    "Rust/135": "can_arrange compares arr[i] with i, not with arr[i-1]: [6, 3, 7] gives -1, not 1",
+}
+
+
+@requires_firejail
+def test_humanevalpack_canonical_solutions_pass_plus_but_the_four_wrong_ones() -> None:
+    path = shared("humanevalpack-rust/humanevalpack_rust.jsonl.gz")
+    problems = load_problem_set(path).problems
+    samples = [  # find_zero's tests draw random polynomials, on which its Newton iteration may not end
+        {"task_id": t, "completion": p.canonical_solution} for t, p in problems.items() if "rand::" not in p.test
+    ]
+    results, evaluator = judge(samples, path, tests="plus")
+    assert evaluator.plus is not None and evaluator.plus.problems >= 140
+    assert {r.task_id for r in results if not r.passed} == set(PACK_WRONG)
+    assert all(r.base_passed for r in results if r.task_id in PACK_WRONG)
