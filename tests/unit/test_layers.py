@@ -16,7 +16,7 @@ LAYERS: list[set[str]] = [
     {"errors"},
     {"records", "options", "extras", "tool_paths"},
     {"program", "cargo_cache"},
-    {"inputs"},
+    {"inputs", "crates"},
     {"outputs", "metrics", "generation", "datasets.demo"},
     {"runner", "datasets.humaneval", "report"},
     {"distributed"},
