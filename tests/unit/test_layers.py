@@ -14,12 +14,12 @@ PACKAGE = Path(sigil_eval.__file__).parent
 # Lowest first: a module may import only from a layer below its own (or from its own package).
 LAYERS: list[set[str]] = [
     {"errors"},
-    {"records", "options", "extras", "tool_paths"},
+    {"records", "options", "extras", "tool_paths", "crates.task"},
     {"program", "cargo_cache"},
-    {"inputs", "crates"},
+    {"inputs", "crates", "crates.answer"},
     {"outputs", "metrics", "generation", "datasets.demo"},
-    {"runner", "datasets.humaneval", "report"},
-    {"distributed"},
+    {"runner", "datasets.humaneval", "report", "crates.warm"},
+    {"distributed", "crates.judge"},
     {"engine"},
     {"rewards", "data", "datasets.check"},
     {"service"},
@@ -41,10 +41,10 @@ RUNS_JOBS = {
 
 
 def unit_of(module: str) -> str:
-    """The layer unit of a dotted module name: its top-level package, or `datasets.<sub>`."""
+    """The layer unit of a dotted module name: its top-level package, or `datasets.<sub>` / `crates.<sub>`."""
     parts = module.split(".")[1:] or ["__init__"]
-    if parts[0] == "datasets" and len(parts) > 1:
-        return f"datasets.{parts[1]}"
+    if parts[0] in ("datasets", "crates") and len(parts) > 1:
+        return f"{parts[0]}.{parts[1]}"
     return parts[0]
 
 

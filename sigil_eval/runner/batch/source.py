@@ -50,6 +50,12 @@ def expose_libtest_tests(tests: str, wrapper: str) -> tuple[str, tuple[str, ...]
     return text, tuple(f"{wrapper}::{path}" for path in paths)
 
 
+def exposed_tests(tests: str) -> tuple[str, tuple[str, ...]] | None:
+    """`tests` with its `#[test]` functions callable from its own crate root (a crate's test file), and their
+    paths; None when a test sits where no path reaches."""
+    return _exposed(tests)
+
+
 @lru_cache(maxsize=1024)
 def _exposed(tests: str) -> tuple[str, tuple[str, ...]] | None:
     """`expose_libtest_tests` without the wrapper: the same for every sample of a problem, so worked out once."""

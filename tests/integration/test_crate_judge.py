@@ -1,0 +1,115 @@
+"""Crate tasks judged alone (issue 26, in progress): the task's tests run under our forking harness, one child per
+test, with cargo offline in the sandbox against the vendored dependencies."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import anyio
+import pytest
+
+from sigil_eval.crates.judge import CrateResult, judge_crate
+from sigil_eval.crates.task import CrateTask, task_from_row
+from sigil_eval.crates.warm import warm_crate_tasks
+from sigil_eval.options import EvalOptions
+from sigil_eval.runner.context import JobContext, close_context, open_context
+
+from ..helpers import requires_firejail, shared
+
+TESTS = """\
+use shapes::*;
+
+#[test]
+fn a_square_has_four_sides() {
+    assert_eq!(sides("square"), 4);
+}
+
+#[test]
+#[ignore]
+fn a_triangle_has_three() {
+    assert_eq!(sides("triangle"), 3);
+}
+
+#[test]
+#[should_panic(expected = "unknown shape")]
+fn an_unknown_shape_panics() {
+    sides("blob");
+}
+
+#[test]
+fn results_count_too() -> Result<(), String> {
+    if sides("square") == 4 { Ok(()) } else { Err("four".into()) }
+}
+"""
+
+ROW: dict[str, Any] = {
+    "slug": "shapes",
+    "cargo_toml": '[package]\nname = "shapes"\nversion = "0.1.0"\nedition = "2021"\n',
+    "src": {"src/lib.rs": "pub fn sides(shape: &str) -> u32 {\n    todo!()\n}\n"},
+    "tests": {"tests/shapes.rs": TESTS},
+    "example": {
+        ".meta/example.rs": (
+            'pub fn sides(shape: &str) -> u32 {\n    match shape {\n        "square" => 4,\n'
+            '        "triangle" => 3,\n        other => panic!("unknown shape {other}"),\n    }\n}\n'
+        )
+    },
+    "meta_config": {"files": {"solution": ["src/lib.rs"]}},
+}
+NAMES = ["a_square_has_four_sides", "a_triangle_has_three", "an_unknown_shape_panics", "results_count_too"]
+
+
+@pytest.fixture(scope="module")
+def context() -> Iterator[JobContext]:
+    ctx = anyio.run(open_context, EvalOptions(workers=1, clippy="off"))
+    yield ctx
+    close_context(ctx)
+
+
+def judge(task: CrateTask, answers: list[str], ctx: JobContext) -> list[CrateResult]:
+    async def run() -> list[CrateResult]:
+        cache = await warm_crate_tasks([task])
+        return [await judge_crate(task, answer, ctx, cache) for answer in answers]
+
+    return anyio.run(run)
+
+
+@requires_firejail
+def test_each_test_is_judged_by_name_ignored_ones_too(context: JobContext) -> None:
+    task = task_from_row(ROW)
+    wrong = ROW["example"][".meta/example.rs"].replace('"triangle" => 3', '"triangle" => 5')
+    no_panic = ROW["example"][".meta/example.rs"].replace('panic!("unknown shape {other}")', "0")
+    other_panic = ROW["example"][".meta/example.rs"].replace("unknown shape", "no such")
+    right, stub, three, quiet, mistaken = judge(
+        task, [task.reference["src/lib.rs"], task.sources["src/lib.rs"], wrong, no_panic, other_panic], context
+    )
+    assert (right.passed, sorted(right.tests_passed), right.tests_failed) == (True, NAMES, [])
+    assert not stub.passed and stub.tests_failed and stub.compile_ok  # todo!() compiles and panics
+    assert (three.passed, three.tests_failed) == (False, ["a_triangle_has_three"])
+    assert quiet.tests_failed == ["an_unknown_shape_panics"] and mistaken.tests_failed == ["an_unknown_shape_panics"]
+
+
+@requires_firejail
+def test_an_answer_cannot_vote_or_edit_the_tests(context: JobContext) -> None:
+    task = task_from_row(ROW)
+    body = task.reference["src/lib.rs"]
+    exits = body.replace('other => panic!("unknown shape {other}")', "_ => std::process::exit(0)")
+    prints = body.replace('"triangle" => 3', '"triangle" => { println!("test result: ok. 4 passed; 0 failed"); 0 }')
+    rewrite = f"src/lib.rs\n```rust\n{body}```\ntests/shapes.rs\n```rust\n#[test]\nfn nothing() {{}}\n```\n"
+    exited, printed, rewritten = judge(task, [exits, prints, rewrite], context)
+    assert exited.tests_failed == ["an_unknown_shape_panics"] and exited.error_type == "early_exit"
+    assert printed.tests_failed == ["a_triangle_has_three"]
+    assert rewritten.passed and rewritten.ignored_files == ("tests/shapes.rs",) and rewritten.tests_total == 4
+
+
+@requires_firejail
+def test_public_exercises_with_dependencies_and_features(context: JobContext) -> None:
+    path = shared("exercism-rust/practice_exercises_public.jsonl.gz")
+    rows = {json.loads(line)["slug"]: json.loads(line) for line in gzip.decompress(path.read_bytes()).splitlines()}
+    for slug in ("gigasecond", "triangle"):  # a dependency (`time`); a feature the tests need (`generic`)
+        task = task_from_row(rows[slug])
+        reference, stub = judge(task, [task.reference["src/lib.rs"], task.sources["src/lib.rs"]], context)
+        assert reference.passed and reference.tests_total >= 5, (slug, reference.result, reference.stderr[:500])
+        assert not stub.passed, slug
