@@ -20,6 +20,7 @@ from sigil_eval.cli.generate import add_generation_flags, generate_command, run_
 from sigil_eval.cli.judging import interactive, judge_into, report_files
 from sigil_eval.cli.report import add_report_flag, add_report_parser, report_command
 from sigil_eval.cli.serve import add_serve_parser, serve_command
+from sigil_eval.crates.warm import declared, warm_crate_tasks
 from sigil_eval.datasets.check import check_problem_set, format_defects, format_in_process
 from sigil_eval.datasets.demo import demo_samples
 from sigil_eval.datasets.humaneval.build import build as build_set
@@ -28,6 +29,7 @@ from sigil_eval.engine.evaluator import Evaluator, first_sigil_error, resolve_pr
 from sigil_eval.engine.plus_inputs import plus_inputs_path
 from sigil_eval.errors import SigilError
 from sigil_eval.extras import require_extra
+from sigil_eval.inputs.crate_tasks import load_crate_tasks
 from sigil_eval.inputs.jsonl import write_jsonl
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
@@ -100,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     cv.add_argument("source")
     cv.add_argument("--out", help="default: <SOURCE stem>.samples.jsonl")
 
-    sub.add_parser("warm", help="build the shared crate cache (rand, regex, md5) for this toolchain")
+    warm_parser = sub.add_parser("warm", help="build the shared crate cache (rand, regex, md5) for this toolchain")
+    warm_parser.add_argument(
+        "--problems", help="a file of crate tasks: fetch (vendor) the crates their Cargo.toml files declare"
+    )
 
     ds = sub.add_parser("dataset", help="problem-set tools")
     ds_sub = ds.add_subparsers(dest="dataset_command", required=True)
@@ -196,6 +201,11 @@ async def _warm(args: argparse.Namespace) -> int:
     toolchain = await resolve_toolchain()
     cache = await warm(toolchain)
     print(f"sigil-eval: crate cache ready for {toolchain.version}: {cache.deps_dir}", file=sys.stderr)
+    if args.problems:
+        tasks = load_crate_tasks(args.problems)
+        vendored = await warm_crate_tasks(tasks)
+        crates = ", ".join(f"{name} {version}" for name, version in declared(tasks))
+        print(f"sigil-eval: {len(tasks)} crate tasks' dependencies ({crates}) in {vendored.vendor}", file=sys.stderr)
     needed = [
         f"{tool} ({fix})"
         for tool, fix in (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -17,7 +18,7 @@ from sigil_eval.crates.warm import warm_crate_tasks
 from sigil_eval.options import EvalOptions
 from sigil_eval.runner.context import JobContext, close_context, open_context
 
-from ..helpers import requires_firejail, shared
+from ..helpers import cli, requires_firejail, shared, write_jsonl
 
 TESTS = """\
 use shapes::*;
@@ -113,3 +114,12 @@ def test_public_exercises_with_dependencies_and_features(context: JobContext) ->
         reference, stub = judge(task, [task.reference["src/lib.rs"], task.sources["src/lib.rs"]], context)
         assert reference.passed and reference.tests_total >= 5, (slug, reference.result, reference.stderr[:500])
         assert not stub.passed, slug
+
+
+def test_warm_fetches_a_task_files_dependencies_and_locates_a_bad_row(tmp_path: Path) -> None:
+    good = write_jsonl(tmp_path / "tasks.jsonl", [ROW])
+    run = cli("warm", "--problems", str(good))
+    assert run.returncode == 0 and "1 crate tasks' dependencies (libc 0.2)" in run.stderr, run.stderr
+    bad = write_jsonl(tmp_path / "bad.jsonl", [ROW, ROW | {"cargo_toml": "[dependencies]\n", "slug": "x"}])
+    run = cli("warm", "--problems", str(bad))
+    assert run.returncode == 2 and f"{bad}:2: field 'cargo_toml'" in run.stderr, run.stderr
