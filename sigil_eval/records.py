@@ -172,6 +172,26 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     base_passed: bool | None = None
 
 
+class CrateTaskResult(msgspec.Struct, kw_only=True):
+    """One verdict on an answer to a crate task (`sigil_eval.crates`): every test of the crate by name, `passed`
+    only when all pass."""
+
+    task_id: str
+    completion: str
+    sample_index: int
+    completion_id: int | str | None = None
+    passed: bool = False
+    error_type: ErrorType | None = None
+    result: str = ""
+    compile_ok: bool | None = None
+    tests_passed: list[str] = msgspec.field(default_factory=list)
+    tests_failed: list[str] = msgspec.field(default_factory=list)
+    tests_total: int = 0
+    ignored_files: list[str] = msgspec.field(default_factory=list)  # files the answer wrote and may not edit
+    stderr: str = ""
+    judged_by: str = "isolated"
+
+
 # The fields of a Result both judging paths must agree on, sample by sample (what `--verify-fraction` checks).
 # The others are the sample's own, measurements (timings) or path-specific diagnostics (stderr, the reason
 # text in `result`, `judged_by`).

@@ -15,6 +15,7 @@ import anyio
 import structlog
 
 from sigil_eval.cargo_cache import resolve_toolchain, warm
+from sigil_eval.cli.crate_tasks import evaluate_crate_tasks
 from sigil_eval.cli.flags import ShowDefaults, add_option_flags, options_from_args
 from sigil_eval.cli.generate import add_generation_flags, generate_command, run_command
 from sigil_eval.cli.judging import interactive, judge_into, report_files
@@ -29,7 +30,7 @@ from sigil_eval.engine.evaluator import Evaluator, first_sigil_error, resolve_pr
 from sigil_eval.engine.plus_inputs import plus_inputs_path
 from sigil_eval.errors import SigilError
 from sigil_eval.extras import require_extra
-from sigil_eval.inputs.crate_tasks import load_crate_tasks
+from sigil_eval.inputs.crate_tasks import holds_crate_tasks, load_crate_tasks
 from sigil_eval.inputs.jsonl import write_jsonl
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.inputs.samples import convert_pipeline_file, read_samples
@@ -278,6 +279,8 @@ def default_out(samples: Path) -> Path:
 async def _evaluate(args: argparse.Namespace) -> int:
     """The samples file is read twice, never held: a first pass counts what is left to judge (the journal may
     hold some verdicts already), the second feeds the evaluator."""
+    if args.problems and holds_crate_tasks(args.problems):
+        return await evaluate_crate_tasks(args)
     started = time.perf_counter()
     samples_path = Path(args.samples)
     out = Path(args.out) if args.out else default_out(samples_path)

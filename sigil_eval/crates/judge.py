@@ -13,13 +13,15 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sigil_eval.crates.answer import answer_files
 from sigil_eval.crates.task import CrateTask
 from sigil_eval.crates.warm import HARNESS_PACKAGE, CrateCache
+from sigil_eval.errors import InputError
 from sigil_eval.program.rust_lexer import code_mask
+from sigil_eval.records import CrateTaskResult, Sample
 from sigil_eval.runner.batch.source import exposed_tests
 from sigil_eval.runner.context import JobContext
 from sigil_eval.runner.harness_protocol import harness_settings, parse_records
@@ -31,23 +33,6 @@ from sigil_eval.runner.verdict import judge_child
 BUILD_TIMEOUT_FACTOR = 6  # a crate's build (its dependencies are compiled too) gets this many run budgets
 _SHOULD_PANIC = re.compile(r"#\s*\[\s*should_panic\s*(?:\(\s*expected\s*=\s*(\"(?:[^\"\\]|\\.)*\")\s*\))?\s*\]")
 _IGNORE = re.compile(r"#\s*\[\s*ignore\s*(?:=\s*\"(?:[^\"\\]|\\.)*\"\s*)?\]")
-
-
-@dataclass(slots=True)
-class CrateResult:
-    task_id: str
-    passed: bool = False
-    error_type: str | None = None
-    result: str = ""
-    compile_ok: bool | None = None
-    tests_passed: list[str] = field(default_factory=list)
-    tests_failed: list[str] = field(default_factory=list)
-    ignored_files: tuple[str, ...] = ()  # files the answer wrote that it may not edit
-    stderr: str = ""
-
-    @property
-    def tests_total(self) -> int:
-        return len(self.tests_passed) + len(self.tests_failed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,22 +107,41 @@ def _manifest(cargo_toml: str, test_names: list[str], harness: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def judge_crate(task: CrateTask, raw: str, ctx: JobContext, cache: CrateCache, slot: int = 0) -> CrateResult:
-    """The verdict on `raw` as an answer to `task`: every test by name, `passed` only when all pass."""
-    answer = answer_files(raw, task)
-    result = CrateResult(task.task_id, ignored_files=answer.ignored)
-    if answer.no_code:
-        result.error_type, result.result = "no_code", "the answer holds no code"
-        return result
+async def judge_crate(
+    task: CrateTask, sample: Sample, index: int, ctx: JobContext, cache: CrateCache, slot: int = 0
+) -> CrateTaskResult:
+    """The verdict on `sample` (input line `index`) as an answer to `task`: every test by name, `passed` only when
+    all pass."""
+    answer = answer_files(sample.completion, task)
+    result = CrateTaskResult(
+        task_id=task.task_id,
+        completion=sample.completion,
+        sample_index=index,
+        completion_id=sample.completion_id,
+        ignored_files=list(answer.ignored),
+    )
+    try:
+        return await _judge(task, answer.files, ctx, cache, slot, result) if not answer.no_code else _no_code(result)
+    finally:
+        result.tests_total = len(result.tests_passed) + len(result.tests_failed)
+
+
+def _no_code(result: CrateTaskResult) -> CrateTaskResult:
+    result.error_type, result.result = "no_code", "the answer holds no code"
+    return result
+
+
+async def _judge(
+    task: CrateTask, written: dict[str, str], ctx: JobContext, cache: CrateCache, slot: int, result: CrateTaskResult
+) -> CrateTaskResult:
     job = Path(tempfile.mkdtemp(prefix="crate-", dir=ctx.scratch_root))
-    files = {**task.sources, **answer.files}
+    files = {**task.sources, **written}
     cargo_toml = files.pop("Cargo.toml", task.cargo_toml)
     names, tests_by_file = [], {}
     for path, text in sorted(task.tests.items()):
         found = _tests_of(text)
         if found is None:
-            result.error_type, result.result = "invalid_sample", f"{path}: a test sits where the harness cannot reach"
-            return result
+            raise InputError(f"crate task {task.task_id}: {path}: a test sits where the harness cannot reach it")
         name = Path(path).stem
         names.append(name)
         tests_by_file[name] = found
@@ -173,16 +177,29 @@ async def judge_crate(task: CrateTask, raw: str, ctx: JobContext, cache: CrateCa
         result.result, result.stderr = "failed: compile_error", _rendered_errors(compiled.stdout)[-8000:]
         return result
     result.compile_ok = True
+    _readable_to_tests(job, files)
     for name in names:
         await _run_tests(executables[name], tests_by_file[name][1], job, ctx, slot, result)
     result.passed = not result.tests_failed and bool(result.tests_passed)
     if not result.passed:
         result.error_type = result.error_type or "assertion_failure"
         failed = ", ".join(result.tests_failed[:5])
-        result.result = f"failed: {len(result.tests_failed)} of {result.tests_total} tests: {failed}"
+        total = len(result.tests_passed) + len(result.tests_failed)
+        result.result = f"failed: {len(result.tests_failed)} of {total} tests: {failed}"
     else:
-        result.result = f"passed: {result.tests_total} tests"
+        result.result = f"passed: {len(result.tests_passed)} tests"
     return result
+
+
+def _readable_to_tests(job: Path, files: dict[str, str]) -> None:
+    """The crate's own files readable (not writable) to the tests' uids, which run in it as cargo's tests do
+    (some read `Cargo.toml`): nothing in them is secret, the tests are in the binary."""
+    job.chmod(0o755)
+    for path in files:
+        target = job / path
+        for directory in list(target.relative_to(job).parents)[:-1]:
+            (job / directory).chmod(0o755)
+        target.chmod(0o644)
 
 
 def _test_executables(stdout: bytes) -> dict[str, Path]:
@@ -215,7 +232,7 @@ def _rendered_errors(stdout: bytes) -> str:
 
 
 async def _run_tests(
-    binary: Path, tests: list[_Test], job: Path, ctx: JobContext, slot: int, result: CrateResult
+    binary: Path, tests: list[_Test], job: Path, ctx: JobContext, slot: int, result: CrateTaskResult
 ) -> None:
     budget = ctx.options.run_budget
     uid_base = harness_uid_base(slot) if ctx.sandbox.setpriv is not None else 0

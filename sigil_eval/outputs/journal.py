@@ -19,7 +19,7 @@ import msgspec
 import structlog
 
 from sigil_eval.inputs.jsonl import encode_line
-from sigil_eval.records import Result, Sample
+from sigil_eval.records import CrateTaskResult, Result, Sample
 
 log = structlog.get_logger("sigil_eval")
 
@@ -131,7 +131,7 @@ class Journal:
                     self._handle.write(b"\n")  # end the torn line: the next result starts a line of its own
         self._handle.flush()
 
-    def append(self, result: Result) -> None:
+    def append(self, result: Result | CrateTaskResult) -> None:
         assert self._handle is not None
         offset = self._handle.tell()
         self._handle.write(encode_line(result))

@@ -12,10 +12,11 @@ from typing import Any
 import anyio
 import pytest
 
-from sigil_eval.crates.judge import CrateResult, judge_crate
+from sigil_eval.crates.judge import judge_crate
 from sigil_eval.crates.task import CrateTask, task_from_row
 from sigil_eval.crates.warm import warm_crate_tasks
 from sigil_eval.options import EvalOptions
+from sigil_eval.records import CrateTaskResult, Sample
 from sigil_eval.runner.context import JobContext, close_context, open_context
 
 from ..helpers import cli, requires_firejail, shared, write_jsonl
@@ -69,10 +70,11 @@ def context() -> Iterator[JobContext]:
     close_context(ctx)
 
 
-def judge(task: CrateTask, answers: list[str], ctx: JobContext) -> list[CrateResult]:
-    async def run() -> list[CrateResult]:
+def judge(task: CrateTask, answers: list[str], ctx: JobContext) -> list[CrateTaskResult]:
+    async def run() -> list[CrateTaskResult]:
         cache = await warm_crate_tasks([task])
-        return [await judge_crate(task, answer, ctx, cache) for answer in answers]
+        samples = [Sample(task_id=task.task_id, completion=answer) for answer in answers]
+        return [await judge_crate(task, sample, i, ctx, cache) for i, sample in enumerate(samples)]
 
     return anyio.run(run)
 
@@ -102,7 +104,7 @@ def test_an_answer_cannot_vote_or_edit_the_tests(context: JobContext) -> None:
     exited, printed, rewritten = judge(task, [exits, prints, rewrite], context)
     assert exited.tests_failed == ["an_unknown_shape_panics"] and exited.error_type == "early_exit"
     assert printed.tests_failed == ["a_triangle_has_three"]
-    assert rewritten.passed and rewritten.ignored_files == ("tests/shapes.rs",) and rewritten.tests_total == 4
+    assert rewritten.passed and rewritten.ignored_files == ["tests/shapes.rs"] and rewritten.tests_total == 4
 
 
 @requires_firejail
@@ -123,3 +125,27 @@ def test_warm_fetches_a_task_files_dependencies_and_locates_a_bad_row(tmp_path: 
     bad = write_jsonl(tmp_path / "bad.jsonl", [ROW, ROW | {"cargo_toml": "[dependencies]\n", "slug": "x"}])
     run = cli("warm", "--problems", str(bad))
     assert run.returncode == 2 and f"{bad}:2: field 'cargo_toml'" in run.stderr, run.stderr
+
+
+@requires_firejail
+def test_the_command_judges_crate_samples_and_a_rerun_resumes(tmp_path: Path) -> None:
+    tasks = write_jsonl(tmp_path / "tasks.jsonl", [ROW])
+    reference = ROW["example"][".meta/example.rs"]
+    samples = [
+        {"task_id": "shapes", "completion": f"Here you go:\n```rust\n{reference}```\n"},
+        {"task_id": "shapes", "completion": ROW["src"]["src/lib.rs"]},
+        {"task_id": "shapes", "completion": "Sorry, I cannot help with that."},
+        {"task_id": "nope", "completion": reference},
+    ]
+    path = write_jsonl(tmp_path / "samples.jsonl", samples)
+    run = cli(str(path), "--problems", str(tasks), "--json", "--workers", "2", "--k", "1")
+    assert run.returncode == 0, run.stderr
+    report = json.loads(run.stdout.splitlines()[-1])
+    assert (report["n_samples"], report["n_rejected"], report["pass_at_k"]) == (3, 1, {"pass@1": 1 / 3})
+    assert 0.3 < report["mean_tests_passed"] < 0.6 and report["error_types"]["no_code"] == 1
+    results = [json.loads(line) for line in (tmp_path / "samples.jsonl_results.jsonl").read_text().splitlines()]
+    assert [r["sample_index"] for r in results] == [0, 1, 2]
+    assert results[0]["passed"] and sorted(results[0]["tests_passed"]) == NAMES and results[0]["tests_total"] == 4
+    assert not results[1]["passed"] and results[1]["tests_failed"]
+    again = cli(str(path), "--problems", str(tasks), "--json", "--workers", "2", "--k", "1")
+    assert json.loads(again.stdout.splitlines()[-1]) == report

@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"outputs", "metrics", "generation", "datasets.demo"},
     {"runner", "datasets.humaneval", "report", "crates.warm"},
     {"distributed", "crates.judge"},
+    {"crates.evaluate"},
     {"engine"},
     {"rewards", "data", "datasets.check"},
     {"service"},
