@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -135,6 +136,22 @@ async def _judge(
     task: CrateTask, written: dict[str, str], ctx: JobContext, cache: CrateCache, slot: int, result: CrateTaskResult
 ) -> CrateTaskResult:
     job = Path(tempfile.mkdtemp(prefix="crate-", dir=ctx.scratch_root))
+    try:
+        return await _build_and_run(task, written, job, ctx, cache, slot, result)
+    finally:
+        if not ctx.options.keep_scratch:  # a crate's target dir holds its dependencies' builds: tens of MB
+            shutil.rmtree(job, ignore_errors=True)
+
+
+async def _build_and_run(
+    task: CrateTask,
+    written: dict[str, str],
+    job: Path,
+    ctx: JobContext,
+    cache: CrateCache,
+    slot: int,
+    result: CrateTaskResult,
+) -> CrateTaskResult:
     files = {**task.sources, **written}
     cargo_toml = files.pop("Cargo.toml", task.cargo_toml)
     names, tests_by_file = [], {}

@@ -92,6 +92,7 @@ def test_each_test_is_judged_by_name_ignored_ones_too(context: JobContext) -> No
     assert not stub.passed and stub.tests_failed and stub.compile_ok  # todo!() compiles and panics
     assert (three.passed, three.tests_failed) == (False, ["a_triangle_has_three"])
     assert quiet.tests_failed == ["an_unknown_shape_panics"] and mistaken.tests_failed == ["an_unknown_shape_panics"]
+    assert not list(context.scratch_root.glob("crate-*"))  # every crate's build removed once judged
 
 
 @requires_firejail
