@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import msgspec
 import pytest
 
 from sigil_eval.crates.judge import judge_crate
@@ -102,10 +103,13 @@ def test_an_answer_cannot_vote_or_edit_the_tests(context: JobContext) -> None:
     exits = body.replace('other => panic!("unknown shape {other}")', "_ => std::process::exit(0)")
     prints = body.replace('"triangle" => 3', '"triangle" => { println!("test result: ok. 4 passed; 0 failed"); 0 }')
     rewrite = f"src/lib.rs\n```rust\n{body}```\ntests/shapes.rs\n```rust\n#[test]\nfn nothing() {{}}\n```\n"
-    exited, printed, rewritten = judge(task, [exits, prints, rewrite], context)
+    manifest = f'src/lib.rs\n```rust\n{body}```\nCargo.toml\n```toml\n[package]\nname = "sigil_harness"\n```\n'
+    task = msgspec.structs.replace(task, editable=(*task.editable, "Cargo.toml"))  # as Exercism lists it
+    exited, printed, rewritten, remanifested = judge(task, [exits, prints, rewrite, manifest], context)
     assert exited.tests_failed == ["an_unknown_shape_panics"] and exited.error_type == "early_exit"
     assert printed.tests_failed == ["a_triangle_has_three"]
     assert rewritten.passed and rewritten.ignored_files == ["tests/shapes.rs"] and rewritten.tests_total == 4
+    assert remanifested.passed and remanifested.ignored_files == ["Cargo.toml"]  # the task's manifest stands
 
 
 @requires_firejail
