@@ -70,9 +70,9 @@ async def plus_problem_set(problem_set: ProblemSet, executor: Executor, options:
 
 async def build_plus_inputs(out: Path, source: bytes, executor: Executor, options: Any) -> list[dict[str, Any]]:
     """Build, check against our Rust references and write the plus inputs (atomically); returns the rows."""
-    rows = [(await build.plus_inputs(row)).row() for row in build.humaneval_rows(source)]
+    sources = {row["task_id"]: row for row in builtin.humaneval_rows(source)}
+    rows = [(await build.plus_inputs(row)).row() for row in sources.values()]
     disagreements = await _agree_with_references(rows, executor, options)
-    sources = {row["task_id"]: row for row in build.humaneval_rows(source)}
     for row in rows:
         row["mini"] = await reduce.mini(row, sources[row["task_id"]])
     data = "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows).encode()

@@ -8,8 +8,7 @@ from pathlib import Path
 import msgspec
 
 from sigil_eval.crates.task import CrateTask, task_from_row
-from sigil_eval.errors import InputError
-from sigil_eval.inputs.jsonl import decode_object, iter_lines
+from sigil_eval.inputs.jsonl import decode_object, iter_lines, read_keyed
 
 CRATE_FIELDS = ("cargo_toml", "tests")  # what tells a crate task's row from a function problem's
 
@@ -19,19 +18,7 @@ def is_crate_task_row(row: dict[str, object]) -> bool:
 
 
 def load_crate_tasks(path: str | os.PathLike[str]) -> list[CrateTask]:
-    p = Path(path)
-    tasks: dict[str, CrateTask] = {}
-    for number, raw in iter_lines(p):
-        try:
-            task = task_from_row(decode_object(raw))
-        except (msgspec.DecodeError, ValueError) as exc:
-            raise InputError(f"{p}:{number}: {exc}") from None
-        if task.task_id in tasks:
-            raise InputError(f"{p}:{number}: duplicate task_id {task.task_id!r}")
-        tasks[task.task_id] = task
-    if not tasks:
-        raise InputError(f"{p}: no crate tasks in file")
-    return list(tasks.values())
+    return list(read_keyed(path, task_from_row, lambda task: task.task_id, "crate tasks").values())
 
 
 def holds_crate_tasks(path: str | os.PathLike[str]) -> bool:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, TypeVar, cast
 
 import msgspec
 
 from sigil_eval.errors import InputError
 
 _encoder = msgspec.json.Encoder()
+T = TypeVar("T")
 
 
 def _open_binary(path: Path) -> IO[bytes]:
@@ -71,3 +72,23 @@ def write_jsonl(filename: str | os.PathLike[str], data: Iterable[Any], append: b
 
 def encode_line(item: Any) -> bytes:
     return _encoder.encode(item) + b"\n"
+
+
+def read_keyed(
+    path: str | os.PathLike[str], make: Callable[[dict[str, Any]], T], key: Callable[[T], str], what: str
+) -> dict[str, T]:
+    """Every row of a .jsonl/.jsonl.gz file made into a `T`, by its key: a bad row or a repeated key is an
+    InputError naming file and line; a file with no row too ("no `what` in file")."""
+    p = Path(path)
+    found: dict[str, T] = {}
+    for number, raw in iter_lines(p):
+        try:
+            item = make(decode_object(raw))
+        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
+            raise InputError(f"{p}:{number}: {exc}") from None
+        if key(item) in found:
+            raise InputError(f"{p}:{number}: duplicate task_id {key(item)!r}")
+        found[key(item)] = item
+    if not found:
+        raise InputError(f"{p}: no {what} in file")
+    return found

@@ -23,7 +23,7 @@ from typing import Any
 import msgspec
 
 from sigil_eval.errors import InputError
-from sigil_eval.inputs.jsonl import decode_object, iter_lines
+from sigil_eval.inputs.jsonl import read_keyed
 from sigil_eval.program import oracle
 from sigil_eval.program.rust_lexer import code_mask
 from sigil_eval.program.rust_uses import split_uses
@@ -227,17 +227,12 @@ def _human_eval_rust_prelude(row: dict[str, Any], enabled: bool) -> str:
 def load_problem_set(path: str | os.PathLike[str], *, prelude: bool = True, tests_as_cases: bool = True) -> ProblemSet:
     """Read a .jsonl/.jsonl.gz problem file; any bad row is an InputError naming file, line and field."""
     p = Path(path)
-    problems: dict[str, Problem] = {}
-    for number, raw in iter_lines(p):
-        try:
-            problem = problem_from_row(decode_object(raw), prelude=prelude, tests_as_cases=tests_as_cases)
-        except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as exc:
-            raise InputError(f"{p}:{number}: {exc}") from None
-        if problem.task_id in problems:
-            raise InputError(f"{p}:{number}: duplicate task_id {problem.task_id!r}")
-        problems[problem.task_id] = problem
-    if not problems:
-        raise InputError(f"{p}: no problems in file")
+    problems = read_keyed(
+        p,
+        lambda row: problem_from_row(row, prelude=prelude, tests_as_cases=tests_as_cases),
+        lambda problem: problem.task_id,
+        "problems",
+    )
     digest = hashlib.sha256(p.read_bytes()).hexdigest()
     return ProblemSet(name=p.name, sha256=digest, problems=problems, prelude_applied=_count_prelude(problems))
 

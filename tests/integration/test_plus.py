@@ -13,8 +13,8 @@ import msgspec
 import pytest
 
 from sigil_eval import Evaluator
-from sigil_eval.datasets.humaneval.build import built_set_path, source_rows
-from sigil_eval.datasets.humaneval.plus.build import humaneval_rows, plus_inputs
+from sigil_eval.datasets.humaneval.build import built_set_path, humaneval_rows, source_rows
+from sigil_eval.datasets.humaneval.plus.build import plus_inputs
 from sigil_eval.datasets.humaneval.plus.expected import expected_values
 from sigil_eval.datasets.humaneval.plus.reduce import mini
 from sigil_eval.inputs.problemsets import load_problem_set

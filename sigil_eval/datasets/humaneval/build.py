@@ -39,10 +39,14 @@ def reference_solutions() -> dict[str, str]:
     return {task: body.strip("\n") + "\n" for task, body in zip(sections[1::2], sections[2::2], strict=True)}
 
 
+def humaneval_rows(source: bytes) -> list[dict[str, Any]]:
+    """OpenAI's rows from HumanEval.jsonl.gz's bytes."""
+    return [json.loads(line) for line in gzip.decompress(source).decode().splitlines() if line.strip()]
+
+
 def build_rows(source: bytes, solutions: dict[str, str]) -> list[dict[str, Any]]:
-    rows = [json.loads(line) for line in gzip.decompress(source).decode().splitlines() if line.strip()]
     built = []
-    for row in rows:
+    for row in humaneval_rows(source):
         number = int(row["task_id"].split("/")[1])
         spec = SPECS[number]
         try:

@@ -10,8 +10,6 @@ rendered into each set's types (`render`).
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -99,7 +97,3 @@ async def plus_inputs(row: dict[str, Any], wanted: int = PLUS_INPUTS) -> PlusInp
         found.plus.append(PlusInput(expected.args, expected.result))
         found.most_steps = max(found.most_steps, expected.steps)
     return found
-
-
-def humaneval_rows(source: bytes) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in gzip.decompress(source).decode().splitlines() if line.strip()]
