@@ -26,17 +26,23 @@ MEMORY = 2 << 30
 # reads the program, then one input per line; writes one line per input: "ok <steps> <repr>" or "no <why>". Work is
 # counted in trace events (calls, lines, returns), not seconds, so that which inputs are kept does not depend on
 # how loaded the machine is: the same inputs every build. The wall-clock limit only stops a runaway in C code.
-_RUNNER = r"""
-import ast, signal, sys
-namespace = {}
-exec(sys.stdin.readline().encode().decode("unicode_escape"), namespace)
-function = namespace[sys.argv[1]]
-limit, most = float(sys.argv[2]), int(sys.argv[3])
+# the wall-clock backstop both runners (this one and `reduce`'s) share: SIGALRM raises `Slow`
+ALARM = r"""
+import signal
 class Slow(BaseException):
     pass
 def alarm(*_):
     raise Slow()
 signal.signal(signal.SIGALRM, alarm)
+"""
+_RUNNER = (
+    ALARM
+    + r"""
+import ast, sys
+namespace = {}
+exec(sys.stdin.readline().encode().decode("unicode_escape"), namespace)
+function = namespace[sys.argv[1]]
+limit, most = float(sys.argv[2]), int(sys.argv[3])
 steps = 0
 def count(frame, event, arg):
     global steps
@@ -64,6 +70,7 @@ for line in sys.stdin:
         signal.setitimer(signal.ITIMER_REAL, 0)
     print(outcome, flush=True)  # a repr holds no line break
 """
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 import anyio
 
-from sigil_eval.datasets.humaneval.plus.expected import CPU_SECONDS, MOST_STEPS, PER_INPUT_SECONDS, command
+from sigil_eval.datasets.humaneval.plus.expected import ALARM, CPU_SECONDS, MOST_STEPS, PER_INPUT_SECONDS, command
 
 MOST_MUTANTS = 32  # per problem, taken evenly over its mutation sites
 # besides what the goals choose, the first plus inputs in build order: HumanEval's base inputs already kill most
@@ -73,7 +73,9 @@ def mutants(program: str) -> list[str]:
 
 # reads the entry point, the programs (one JSON string per line, then a blank line), then one line per input:
 # [args, expected]; writes one line per program: a JSON list of the inputs (by position) it gets wrong
-_RUNNER = r"""
+_RUNNER = (
+    ALARM
+    + r"""
 import json, math, signal, sys
 entry, limit, most = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])
 programs = []
@@ -89,11 +91,6 @@ def same(a, b):
         both = isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))
         return both and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     return type(a) is type(b) and a == b
-class Slow(BaseException):
-    pass
-def alarm(*_):
-    raise Slow()
-signal.signal(signal.SIGALRM, alarm)
 steps = 0
 arcs = None  # the canonical solution's run: the (line, next line) pairs it takes, as coverage
 last = 0
@@ -142,6 +139,7 @@ for number, program in enumerate(programs):
             covered.append(sorted(arcs))
     print(json.dumps(covered if number == 0 else wrong), flush=True)
 """
+)
 
 
 async def killed(
