@@ -13,6 +13,7 @@ import anyio
 import msgspec
 import pytest
 
+from sigil_eval.crates.context import CrateContext
 from sigil_eval.crates.judge import judge_crate
 from sigil_eval.crates.task import CrateTask, task_from_row
 from sigil_eval.crates.warm import warm_crate_tasks
@@ -75,7 +76,8 @@ def judge(task: CrateTask, answers: list[str], ctx: JobContext) -> list[CrateTas
     async def run() -> list[CrateTaskResult]:
         cache = await warm_crate_tasks([task])
         samples = [Sample(task_id=task.task_id, completion=answer) for answer in answers]
-        return [await judge_crate(task, sample, i, ctx, cache) for i, sample in enumerate(samples)]
+        crates = CrateContext(ctx, cache)
+        return [await judge_crate(task, sample, i, crates) for i, sample in enumerate(samples)]
 
     return anyio.run(run)
 

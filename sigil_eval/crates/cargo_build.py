@@ -1,0 +1,110 @@
+"""One `cargo build --tests` in the sandbox — of a crate, or of a workspace of them — offline against the vendored
+dependencies (`warm`), with what it built and what failed sorted by the crate it belongs to (cargo's JSON
+messages name each one's manifest). Paths in a member's diagnostics are written as its crate alone would see them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from sigil_eval.crates.warm import CrateCache
+from sigil_eval.runner.context import JobContext
+from sigil_eval.runner.process import run_limited
+from sigil_eval.runner.sandbox import Limits
+
+BUILD_TIMEOUT_FACTOR = 6  # a crate's build (its dependencies are compiled too) gets this many compile budgets
+
+
+@dataclass(slots=True)
+class CrateBuild:
+    """What one crate got out of a build."""
+
+    executables: dict[str, Path] = field(default_factory=dict)  # test target → its binary
+    errors: list[tuple[tuple[int, str], str]] = field(default_factory=list)  # (its target, rendered), as they came
+
+    @property
+    def rendered_errors(self) -> str:
+        """The errors target by target (the library's first), each target's in rustc's order: the same text
+        whichever target cargo finished first."""
+        return "".join(text for _, text in sorted(self.errors, key=lambda error: error[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class CargoBuild:
+    timed_out: bool
+    budget: float  # CPU seconds each process of the build had
+    returncode: int
+    crates: dict[Path, CrateBuild]  # by crate directory; a crate that got nothing is absent
+    stderr: str  # cargo's own words (why a build failed that no crate's messages explain)
+
+
+async def cargo_build(
+    root: Path, ctx: JobContext, cache: CrateCache, *, crates: int = 1, prebuilt: Path | None = None
+) -> CargoBuild:
+    """Build the crate or workspace at `root` (`crates` of them: the wall-clock allowance grows with it), its
+    target directory starting as a copy of `prebuilt` (`prebuilt.PrebuiltTargets`) when given."""
+    if prebuilt is not None:  # a copy, mtimes kept: cargo takes what it holds as fresh and writes only beside it
+        shutil.copytree(prebuilt, root / "target", symlinks=True)
+    sandbox = replace(ctx.sandbox, visible=(*ctx.sandbox.visible, cache.root))
+    cargo = ctx.toolchain.sysroot / "bin" / "cargo"
+    home = root / ".cargo-home"  # cargo writes its locks in its home: a copy of the cache's config, in the job
+    home.mkdir()
+    (home / "config.toml").write_bytes((cache.cargo_home / "config.toml").read_bytes())
+    env = {
+        **sandbox.environment(root),
+        "CARGO_HOME": str(home),
+        "CARGO_TARGET_DIR": str(root / "target"),
+        "RUSTC": str(ctx.toolchain.rustc),
+        "CARGO_TERM_COLOR": "never",
+    }
+    budget = ctx.options.compile_budget * BUILD_TIMEOUT_FACTOR
+    # `--keep-going`: a target that fails stops no other, so every crate's errors are all there, alone or not
+    argv = [str(cargo), "build", "--tests", "--offline", "--all-features", "--keep-going", "--message-format=json"]
+    argv.append("--quiet")
+    limits = Limits(cpu_seconds=budget, address_space=ctx.options.compile_memory, file_size=1 << 30, processes=256)
+    process = await run_limited(
+        sandbox.compile_argv(argv, root, limits),
+        cwd=root,
+        env=env,
+        wall_timeout=(budget * 2 + 10) * max(1, crates // 2),
+        output_cap=(4 << 20) * crates,
+    )
+    timed_out = process.wall_timeout or process.cpu_limit_hit
+    stderr = process.stderr.decode(errors="replace")[-4000:]
+    return CargoBuild(timed_out, budget, process.returncode, _by_crate(process.stdout, root), stderr)
+
+
+def _by_crate(stdout: bytes, root: Path) -> dict[Path, CrateBuild]:
+    crates: dict[Path, CrateBuild] = {}
+    for line in stdout.splitlines():
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        manifest = message.get("manifest_path")
+        if not isinstance(manifest, str):
+            continue
+        directory = Path(manifest).parent
+        if directory != root and root not in directory.parents:
+            continue  # a dependency's message
+        target = message.get("target") or {}
+        if message.get("reason") == "compiler-artifact" and "test" in target.get("kind", []):
+            if message.get("executable"):
+                crates.setdefault(directory, CrateBuild()).executables[target["name"]] = Path(message["executable"])
+        elif message.get("reason") == "compiler-message" and message["message"].get("level") == "error":
+            rendered = message["message"].get("rendered") or message["message"].get("message", "")
+            order = (0 if "lib" in target.get("kind", []) else 1, str(target.get("name", "")))
+            crates.setdefault(directory, CrateBuild()).errors.append((order, _as_alone(rendered, directory, root)))
+    return crates
+
+
+def _as_alone(rendered: str, directory: Path, root: Path) -> str:
+    """A member's diagnostic with its paths (`--> member/src/lib.rs:3:5`) as its crate alone has them."""
+    if directory == root:
+        return rendered
+    prefix = f"{directory.relative_to(root).as_posix()}/"
+    return re.sub(rf"(?<![\w./-]){re.escape(prefix)}", "", rendered)

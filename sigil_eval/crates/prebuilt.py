@@ -1,0 +1,86 @@
+"""The shared, pre-warmed target directories: for each set of dependencies the tasks declare (`route.batch_key`),
+the harness and those dependencies compiled once — in the sandbox, offline, as a judged crate's build compiles
+them — and kept in the crate cache; every judged crate or workspace of that set starts from a copy, so cargo finds
+them fresh and compiles only the answers' crates.
+
+Building a set's template (the task's manifest, an empty library) is also the check that the set's dependencies
+build offline from the cache: when they do not, no answer is to blame, and the run stops naming the task and
+cargo's reason (`StoreError`), rather than scoring every answer to it as a compile error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import anyio
+
+from sigil_eval.crates.cargo_build import cargo_build
+from sigil_eval.crates.harnessed import as_member, harnessed_crate
+from sigil_eval.crates.route import batch_key
+from sigil_eval.crates.task import CrateTask
+from sigil_eval.crates.warm import CrateCache
+from sigil_eval.errors import StoreError
+from sigil_eval.runner.context import JobContext
+
+
+class PrebuiltTargets:
+    """The prebuilt target directory of each dependency set, built on first use (once per cache)."""
+
+    def __init__(self, ctx: JobContext, cache: CrateCache) -> None:
+        self._ctx, self._cache = ctx, cache
+        self._locks: dict[str, anyio.Lock] = {}
+
+    async def for_task(self, task: CrateTask) -> Path | None:
+        """The prebuilt target directory for `task`'s crate (None: its manifest is one the template cannot be made
+        from, and its crate builds from nothing)."""
+        key = batch_key(task)
+        place = self._cache.root / "targets" / hashlib.sha256(key.encode()).hexdigest()[:16]
+        async with self._locks.setdefault(key, anyio.Lock()):
+            if not place.is_dir() and not await self._build(task, place):
+                return None
+        return place
+
+    async def _build(self, task: CrateTask, place: Path) -> bool:
+        template = harnessed_crate(
+            CrateTask(
+                task_id=task.task_id,
+                crate_name=task.crate_name,
+                cargo_toml=task.cargo_toml,
+                sources={"src/lib.rs": ""},
+                tests={},
+                editable=(),
+            ),
+            {},
+            self._cache.harness,
+        )
+        # named apart from every judged crate, so none of its own builds can pass for theirs
+        manifest = as_member(template.files["Cargo.toml"], "sigil-template")
+        if manifest is None:
+            return False
+        job = Path(tempfile.mkdtemp(prefix="crate-template-", dir=self._ctx.scratch_root))
+        try:
+            (job / "src").mkdir()
+            (job / "src" / "lib.rs").write_text("")
+            (job / "Cargo.toml").write_text(manifest)
+            build = await cargo_build(job, self._ctx, self._cache)
+            if build.timed_out or build.returncode != 0:
+                reason = (build.stderr.strip().splitlines() or ["no output"])[-1]
+                raise StoreError(
+                    f"crate task {task.task_id}: its dependencies do not build offline from the crate cache "
+                    f"({self._cache.root}): {reason}"
+                )
+            shutil.rmtree(job / "target" / "debug" / "incremental", ignore_errors=True)  # the template's own
+            place.parent.mkdir(parents=True, exist_ok=True)
+            staged = Path(tempfile.mkdtemp(prefix=".staged-", dir=place.parent))
+            shutil.copytree(job / "target", staged / "target", symlinks=True)
+            with contextlib.suppress(OSError):  # whole or not at all; another run's equal copy may have won
+                os.rename(staged / "target", place)
+            shutil.rmtree(staged, ignore_errors=True)
+            return True
+        finally:
+            shutil.rmtree(job, ignore_errors=True)
