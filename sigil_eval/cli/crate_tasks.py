@@ -1,27 +1,35 @@
-"""`sigil-eval samples.jsonl --problems tasks.jsonl` where the tasks are crates (issue 26, in progress): every
-sample judged alone against its crate's tests (`crates.evaluate`), results journaled as they come (a rerun
-resumes), written in input order, with pass@k, the mean fraction of tests passed and the compile rate."""
+"""Crate tasks on the command line (`--problems tasks.jsonl` holding crates): `sigil-eval samples.jsonl` judges
+a samples file, `generate` asks a chat model for answers, `run` does both at once (each answer judged as it
+arrives). Results are journaled as they come (a rerun resumes), written in input order, with pass@k, the mean
+fraction of tests passed, the compile rate and the error types; `--report` draws the page with the task table."""
 
 from __future__ import annotations
 
 import argparse
 import hashlib
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 import msgspec
 
 from sigil_eval.cli.flags import options_from_args
 from sigil_eval.crates.evaluate import judge_crate_samples
+from sigil_eval.crates.task import CrateTask
+from sigil_eval.errors import InputError
+from sigil_eval.generation.generate import Generation
+from sigil_eval.generation.settings import GenerationSettings
 from sigil_eval.inputs.crate_tasks import load_crate_tasks
 from sigil_eval.inputs.jsonl import write_jsonl
-from sigil_eval.inputs.samples import read_samples
-from sigil_eval.metrics.crate_report import CrateTally, format_crate_summary
+from sigil_eval.inputs.samples import read_samples, sample_from_object
+from sigil_eval.metrics.crate_report import CrateReport, CrateTally, format_crate_summary
 from sigil_eval.options import EvalOptions
 from sigil_eval.outputs.files import REJECTIONS_SUFFIX, SUMMARY_SUFFIX, beside, write_atomically
 from sigil_eval.outputs.journal import Journal
-from sigil_eval.records import CrateTaskResult, Rejection, Sample
+from sigil_eval.records import CrateTaskResult, GeneratedSample, Rejection, Sample
+from sigil_eval.report import write_crate_report
+
+Entry = tuple[int, Sample | Rejection]
 
 
 def _journal_settings(tasks_file: Path, options: EvalOptions) -> dict[str, object]:
@@ -34,34 +42,84 @@ def _journal_settings(tasks_file: Path, options: EvalOptions) -> dict[str, objec
     }
 
 
+def chat_only(settings: GenerationSettings) -> None:
+    if settings.api != "chat":
+        raise InputError("crate tasks are asked for whole crates: pass --api chat (a base model has none to continue)")
+
+
 async def evaluate_crate_tasks(args: argparse.Namespace) -> int:
     tasks = load_crate_tasks(args.problems)
     known = {task.task_id: task for task in tasks}
     samples_path = Path(args.samples)
     out = Path(args.out) if args.out else samples_path.with_name(samples_path.name + "_results.jsonl")
+    await judge_crate_entries(tasks, read_samples(samples_path, known), None, out, args)
+    return 0
+
+
+async def run_crate_tasks(args: argparse.Namespace, settings: GenerationSettings, out: Path, samples: Path) -> int:
+    """Generate answers to the crate tasks and judge each as it arrives."""
+    chat_only(settings)
+    tasks = load_crate_tasks(args.problems)[: args.limit]
+    known = {task.task_id: task for task in tasks}
+    position = {task.task_id: i for i, task in enumerate(tasks)}
+    generation = Generation(tasks, settings, samples)
+
+    def entry(generated: GeneratedSample, line: int) -> Entry:
+        index = position[generated.task_id] * settings.n + generated.completion_id  # stable across reruns
+        sample = sample_from_object(generated, known)
+        if isinstance(sample, str):
+            return index, Rejection(source=str(samples), line=line, reason=sample)
+        return index, sample
+
+    def present() -> Iterable[Entry]:
+        for line, generated in enumerate(generation.resumed, start=1):
+            if generated.task_id in position and generated.completion_id < settings.n:
+                yield entry(generated, line)
+
+    async def arriving() -> AsyncIterator[Entry]:
+        async for generated in generation.samples():
+            yield entry(generated, generation.line)
+
+    await judge_crate_entries(tasks, present(), arriving(), out, args)
+    stats = generation.stats
+    print(
+        f"  generated {stats.generated} of {stats.requested} asked, {stats.errors} errors: {samples}", file=sys.stderr
+    )
+    return 0
+
+
+async def judge_crate_entries(
+    tasks: list[CrateTask],
+    present: Iterable[Entry],
+    arriving: AsyncIterator[Entry] | None,
+    out: Path,
+    args: argparse.Namespace,
+) -> CrateReport:
+    """Judge `present`, then what `arriving` yields, into `out` (journaled: the verdicts an earlier run left for
+    the very same samples are kept), then write the rejections and the summary and print the report."""
     options = options_from_args(args)
     journal = Journal(out, _journal_settings(Path(args.problems), options))
     if args.fresh:
         journal.discard()
     else:
         journal.load()
-    tally = CrateTally()
     rejections: list[Rejection] = []
 
-    async def pending() -> AsyncIterator[tuple[int, Sample | Rejection]]:
-        for index, item in read_samples(samples_path, known):
-            if isinstance(item, Sample) and journal.resumes(index, item):
-                continue
-            yield index, item
-
-    def record(result: CrateTaskResult) -> None:
-        journal.append(result)
+    async def pending() -> AsyncIterator[Entry]:
+        for index, item in present:
+            if not (isinstance(item, Sample) and journal.resumes(index, item)):
+                yield index, item
+        if arriving is not None:
+            async for index, item in arriving:
+                if not (isinstance(item, Sample) and journal.resumes(index, item)):
+                    yield index, item
 
     journal.open()
     try:
-        await judge_crate_samples(tasks, pending(), options, record, rejections)
+        await judge_crate_samples(tasks, pending(), options, journal.append, rejections)
     finally:
         journal.close()
+    tally = CrateTally()
     for line in journal.results():
         tally.add(msgspec.json.decode(line, type=CrateTaskResult))
     journal.finish()
@@ -71,6 +129,9 @@ async def evaluate_crate_tasks(args: argparse.Namespace) -> int:
     write_atomically(beside(out, SUMMARY_SUFFIX), msgspec.json.encode(report))
     print(format_crate_summary(report), file=sys.stderr)
     print(f"  results: {out}", file=sys.stderr)
+    if getattr(args, "report", None):
+        write_crate_report(out, Path(args.report), tasks)
+        print(f"  report: {args.report}", file=sys.stderr)
     if args.json:
         sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
-    return 0
+    return report

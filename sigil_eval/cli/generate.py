@@ -7,23 +7,27 @@ import argparse
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 
+from sigil_eval.cli.crate_tasks import chat_only, run_crate_tasks
 from sigil_eval.cli.flags import options_from_args
 from sigil_eval.cli.judging import Entry, interactive, judge_into, report_files
 from sigil_eval.engine.evaluator import Evaluator, resolve_problems
 from sigil_eval.errors import InputError
 from sigil_eval.generation.generate import Generation, GenerationStats
+from sigil_eval.generation.prompts import Prompted
 from sigil_eval.generation.settings import GenerationSettings
+from sigil_eval.inputs.crate_tasks import holds_crate_tasks, load_crate_tasks
 from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.outputs.progress import RunProgress
-from sigil_eval.records import GeneratedSample, Problem, Rejection
+from sigil_eval.records import GeneratedSample, Rejection
 
 log = structlog.get_logger("sigil_eval")
+Chosen = TypeVar("Chosen")
 
 # GenerationSettings field → (flag, argparse keywords); defaults come from the record
 _FLAGS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -69,7 +73,7 @@ def settings_from_args(args: argparse.Namespace) -> GenerationSettings:
     return GenerationSettings(**given).validate()
 
 
-def selected_problems(problems: dict[str, Problem], limit: int | None) -> list[Problem]:
+def selected_problems(problems: Mapping[str, Chosen], limit: int | None) -> list[Chosen]:
     if limit is not None and limit < 1:
         raise InputError(f"--limit must be at least 1, got {limit}")
     chosen = list(problems.values())
@@ -88,7 +92,12 @@ def _stats_line(stats: GenerationStats, path: Path) -> str:
 async def generate_command(args: argparse.Namespace) -> int:
     """Exit 0 when every sample was generated, 1 when some failed (recorded; a rerun asks again)."""
     settings = settings_from_args(args)
-    problems = selected_problems(resolve_problems(args.problems).problems, args.limit)
+    problems: list[Prompted]
+    if args.problems and holds_crate_tasks(args.problems):
+        problems = list(selected_problems({t.task_id: t for t in load_crate_tasks(args.problems)}, args.limit))
+        chat_only(settings)
+    else:
+        problems = list(selected_problems(resolve_problems(args.problems).problems, args.limit))
     generation = Generation(problems, settings, Path(args.out))
     progress = RunProgress(0, interactive=interactive(args), generating=generation.stats.requested, judging=False)
     with progress:
@@ -111,6 +120,8 @@ async def run_command(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     out = Path(args.out) if args.out else default_run_out(settings.model)
     samples_path = default_samples_path(out)
+    if args.problems and holds_crate_tasks(args.problems):
+        return await run_crate_tasks(args, settings, out, samples_path)
     evaluator = Evaluator(args.problems, options_from_args(args))
     problems = selected_problems(evaluator.problem_set.problems, args.limit)
     position = {problem.task_id: i for i, problem in enumerate(problems)}

@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from sigil_eval.errors import InputError
+from sigil_eval.inputs.crate_tasks import load_crate_tasks
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.outputs.files import beside
-from sigil_eval.report import write_report
+from sigil_eval.report import is_crate_results, write_crate_report, write_report
 
 
 def add_report_flag(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +43,12 @@ def report_command(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise InputError(f"{path}: no such results file")
     out = Path(args.out) if args.out else beside(results[0], ".html")
+    if is_crate_results(results[0]):
+        if args.compare:
+            raise InputError("crate-task runs are drawn one at a time: --compare is for function problem runs")
+        write_crate_report(results[0], out, load_crate_tasks(args.problems) if args.problems else ())
+        print(f"sigil-eval: report written to {out}", file=sys.stderr)
+        return 0
     problem_set = load_problem_set(args.problems) if args.problems else None
     write_report(results, out, labels=args.label, problem_set=problem_set, png_dir=args.png)
     print(f"sigil-eval: report written to {out}", file=sys.stderr)

@@ -15,9 +15,9 @@ from typing import Any
 import openai
 import structlog
 
-from sigil_eval.generation.prompts import chat_messages, code_shown, stop_sequences
+from sigil_eval.generation.prompts import Prompted, chat_messages, code_shown, stop_sequences
 from sigil_eval.generation.settings import GenerationSettings
-from sigil_eval.records import GeneratedSample, Problem
+from sigil_eval.records import GeneratedSample
 
 log = structlog.get_logger("sigil_eval")
 # (text, finish reason) per choice, the latency in seconds, (prompt tokens, completion tokens per choice)
@@ -40,7 +40,7 @@ class GenerationClient:
     async def close(self) -> None:
         await self._client.close()
 
-    async def generate(self, problem: Problem, completion_ids: list[int]) -> tuple[list[GeneratedSample], list[int]]:
+    async def generate(self, problem: Prompted, completion_ids: list[int]) -> tuple[list[GeneratedSample], list[int]]:
         """Samples for some of the ids (each an answer or a generation error), and the ids left for the caller
         to ask for one at a time (the server refuses n > 1, or returned fewer choices than asked)."""
         batch = completion_ids if not self.singles else completion_ids[:1]
@@ -80,12 +80,12 @@ class GenerationClient:
     def _with_prefix(self, text: str) -> str:
         return (self.settings.response_prefix + text) if self.settings.api == "chat" else text
 
-    def _failed(self, problem: Problem, completion_id: int, why: str) -> GeneratedSample:
+    def _failed(self, problem: Prompted, completion_id: int, why: str) -> GeneratedSample:
         return GeneratedSample(
             task_id=problem.task_id, completion_id=completion_id, model=self.settings.model, generation_error=why
         )
 
-    async def _request(self, problem: Problem, n: int) -> Answers:
+    async def _request(self, problem: Prompted, n: int) -> Answers:
         """(text, finish reason) per choice, the latency, and (prompt, completion) tokens per choice."""
         s = self.settings
         common: dict[str, Any] = {"model": s.model, "n": n, "temperature": s.temperature, "top_p": s.top_p}

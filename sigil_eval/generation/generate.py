@@ -11,9 +11,10 @@ from pathlib import Path
 import anyio
 from anyio.streams.memory import MemoryObjectSendStream
 
+from sigil_eval.generation.prompts import Prompted
 from sigil_eval.generation.samples_file import SamplesFile
 from sigil_eval.generation.settings import GenerationSettings
-from sigil_eval.records import GeneratedSample, Problem
+from sigil_eval.records import GeneratedSample
 
 
 @dataclass
@@ -31,7 +32,7 @@ class Generation:
     """`async for sample in Generation(problems, settings, path).samples(): …` yields the new samples (answers
     and generation errors); `resumed` holds the earlier runs' answers, which are not generated again."""
 
-    def __init__(self, problems: Sequence[Problem], settings: GenerationSettings, path: Path) -> None:
+    def __init__(self, problems: Sequence[Prompted], settings: GenerationSettings, path: Path) -> None:
         self.problems = list(problems)
         self.settings = settings
         self.file = SamplesFile(path)
@@ -50,7 +51,7 @@ class Generation:
         from sigil_eval.generation.client import GenerationClient  # openai takes ~0.5 s to import: judging needs none
 
         client = GenerationClient(self.settings)
-        units_send, units = anyio.create_memory_object_stream[tuple[Problem, list[int]]](max_buffer_size=math.inf)
+        units_send, units = anyio.create_memory_object_stream[tuple[Prompted, list[int]]](max_buffer_size=math.inf)
         out_send, out = anyio.create_memory_object_stream[GeneratedSample](max_buffer_size=self.settings.concurrency)
         for unit in self.missing:
             units_send.send_nowait(unit)

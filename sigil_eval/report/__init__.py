@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from pathlib import Path
 
+from sigil_eval.crates.task import CrateTask
 from sigil_eval.errors import InputError
 from sigil_eval.extras import require_extra
 from sigil_eval.inputs.problemsets import ProblemSet
@@ -35,3 +37,21 @@ def write_report(
         )
     except ValueError as exc:
         raise InputError(str(exc)) from None
+
+
+def write_crate_report(results: str | Path, out: str | Path, tasks: Sequence[CrateTask] = ()) -> None:
+    """Draw the page of a crate-task run's results at `out` (`tasks`: the set, to name tasks without results)."""
+    require_extra("report", "the report")
+    from sigil_eval.report import crate_page
+
+    try:
+        crate_page.write_crate_report(Path(results), Path(out), tasks)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def is_crate_results(results: str | Path) -> bool:
+    """Whether a results file holds crate-task results (its page is `write_crate_report`'s)."""
+    from sigil_eval.inputs.jsonl import iter_lines
+
+    return any(b'"tests_total"' in line for _, line in itertools.islice(iter_lines(results), 1))

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from sigil_eval.inputs.problemsets import ProblemSet
 from sigil_eval.outputs.files import write_atomically
 from sigil_eval.report import charts
@@ -16,6 +14,7 @@ from sigil_eval.report.charts import Chart
 from sigil_eval.report.comparison import Comparison, compare
 from sigil_eval.report.runs import Example, Run, read_run
 from sigil_eval.report.statistics import Interval, pass_at_k_interval
+from sigil_eval.report.templates import environment
 
 CURVE_KS = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
 HEADLINE_KS = (1, 10, 100)
@@ -149,22 +148,6 @@ def _charts(headlines: Sequence[Headline], comparisons: Sequence[Comparison], pn
     return [chart for chart in found if chart is not None]
 
 
-_environment = jinja2.Environment(
-    loader=jinja2.PackageLoader("sigil_eval.report", "."),
-    autoescape=True,  # stderr and completions are a model's text: never markup
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-def _percent(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:.{digits}%}"
-
-
-_environment.filters["percent"] = _percent
-
-
 def render_report(
     results: Sequence[Path],
     *,
@@ -180,7 +163,7 @@ def render_report(
     headlines = [headline(run) for run in runs]
     comparisons = [compare(runs[0], other) for other in runs[1:]]
     rows = _problem_rows(runs)
-    template = _environment.get_template("page.html.j2")
+    template = environment.get_template("page.html.j2")
     return template.render(
         headlines=headlines,
         headline_ks=sorted({k for h in headlines for k in h.pass_at_k}),

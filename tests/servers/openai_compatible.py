@@ -7,8 +7,10 @@
 
 Faults: "429" (with `Retry-After: 1`), "500", "slow" (answers after `slow_s`), "drop" (the connection closes
 mid-body). Modes: `refuse_n` (n > 1 gets llama.cpp's 400), `think` (chat answers start with a <think> block),
-`token_delay_s` (a per-token delay, for overlap benchmarks). Stop sequences are honoured as servers do: the text
-ends before the first one. `served` counts answered samples per task; `requests` counts requests per task.
+`token_delay_s` (a per-token delay, for overlap benchmarks). With `crate_tasks`, a chat request for one of them
+gets its reference files, each headed by its path (Aider's whole-file format); a wrong one gets the stub. Stop
+sequences are honoured as servers do: the text ends before the first one. `served` counts answered samples per
+task; `requests` counts requests per task.
 """
 
 from __future__ import annotations
@@ -17,22 +19,31 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import anyio
 import uvicorn
 
-from sigil_eval.generation.prompts import code_shown
+from sigil_eval.crates.task import CrateTask
+from sigil_eval.generation.prompts import Prompted, code_shown, crate_request
 from sigil_eval.inputs.problemsets import ProblemSet
-from sigil_eval.records import Problem
 
 WRONG_BODY = "    todo!()\n}\n"
 Scope = dict[str, Any]
 
 
 class ModelServer:
-    def __init__(self, problem_set: ProblemSet, *, slow_s: float = 3.0, token_delay_s: float = 0.0) -> None:
+    def __init__(
+        self,
+        problem_set: ProblemSet,
+        *,
+        slow_s: float = 3.0,
+        token_delay_s: float = 0.0,
+        crate_tasks: Sequence[CrateTask] = (),
+    ) -> None:
         self.problems = [p for p in problem_set.problems.values() if p.canonical_solution]
+        self.crate_tasks = {crate_request(task): task for task in crate_tasks}
         self._by_prompt = {code_shown(p): p for p in self.problems}
         self.slow_s = slow_s
         self.token_delay_s = token_delay_s
@@ -126,13 +137,19 @@ class ModelServer:
             self.served[problem.task_id] += n
         await _respond(send, 200, _completion(request, texts, chat))
 
-    def _problem(self, request: dict[str, Any], chat: bool) -> Problem | None:
+    def _problem(self, request: dict[str, Any], chat: bool) -> Prompted | None:
         if not chat:
             return self._by_prompt.get(request.get("prompt", ""))
         user = next((m["content"] for m in request.get("messages", []) if m.get("role") == "user"), "")
+        if user in self.crate_tasks:
+            return self.crate_tasks[user]
         return next((p for prompt, p in self._by_prompt.items() if prompt.rstrip() in user), None)
 
-    def _answer(self, problem: Problem, request: dict[str, Any], chat: bool) -> str:
+    def _answer(self, problem: Prompted, request: dict[str, Any], chat: bool) -> str:
+        if isinstance(problem, CrateTask):
+            files = problem.sources if problem.task_id in self.wrong else problem.reference
+            blocks = "".join(f"{path}\n```rust\n{text}```\n\n" for path, text in files.items())
+            return f"I changed these files:\n\n{blocks}Every test passes now."
         body = WRONG_BODY if problem.task_id in self.wrong else problem.canonical_solution or ""
         if chat:
             text = f"Here is the function:\n```rust\n{code_shown(problem)}{body}```\n"

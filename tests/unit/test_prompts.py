@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from sigil_eval.crates.task import task_from_row
 from sigil_eval.errors import InputError
-from sigil_eval.generation.prompts import SYSTEM, chat_messages, code_shown, stop_sequences
+from sigil_eval.generation.prompts import (
+    CRATE_ASK,
+    CRATE_SYSTEM,
+    SYSTEM,
+    chat_messages,
+    code_shown,
+    crate_request,
+    stop_sequences,
+)
 from sigil_eval.generation.settings import DEFAULT_STOP, GenerationSettings
 from sigil_eval.inputs.problemsets import problem_from_row
+
+from .test_crate_tasks import ROW as CRATE_ROW
 
 SETTINGS = GenerationSettings(base_url="http://127.0.0.1:8000/v1", model="m")
 
@@ -71,3 +82,20 @@ def test_settings_refuse_what_cannot_work(change: dict[str, object], message: st
     fields = {"base_url": "http://x", "model": "m", **change}
     with pytest.raises(InputError, match=message):
         GenerationSettings(**fields).validate()  # type: ignore[arg-type]
+
+
+def test_a_crate_task_shows_the_files_to_edit_then_the_instructions() -> None:
+    task = task_from_row(CRATE_ROW)
+    messages = chat_messages(task, GenerationSettings(base_url="http://x", model="m", api="chat"))
+    user = messages[1]["content"]
+    stub, manifest = user.index("src/lib.rs\n```rust\npub fn is_leap"), user.index("[package]")
+    assert messages[0]["content"] == CRATE_SYSTEM
+    assert stub < manifest < user.index("Leap years.") < user.index(CRATE_ASK)  # Aider's order: files, then the task
+    assert "fn y2000" not in user  # the tests are not shown
+    fenced = task_from_row(CRATE_ROW | {"src": {"src/lib.rs": "/// ```\n/// x\n/// ```\npub fn f() {}\n"}})
+    assert "````rust\n/// ```" in crate_request(fenced)  # a file holding a fence gets a longer one
+
+
+def test_a_crate_task_is_not_continued_by_a_base_model() -> None:
+    with pytest.raises(InputError, match="--api chat"):
+        code_shown(task_from_row(CRATE_ROW))
