@@ -32,7 +32,7 @@ SHARED = (
 )
 # what both modes must agree on: everything but how it was judged
 COMPARED = ("passed", "error_type", "result", "compile_ok", "tests_passed", "tests_failed", "tests_total", "stderr")
-COMPARED += ("ignored_files",)
+COMPARED += ("ignored_files", "clippy_ok", "clippy_lints")
 
 
 def samples_for(tasks: list[CrateTask], mutants: int, seed: int) -> list[Sample]:
@@ -47,7 +47,7 @@ def samples_for(tasks: list[CrateTask], mutants: int, seed: int) -> list[Sample]
 
 
 async def judge(tasks: list[CrateTask], samples: list[Sample], mode: str, workers: int) -> list[CrateTaskResult]:
-    options = EvalOptions(workers=workers, mode=mode, clippy="off")  # type: ignore[arg-type]
+    options = EvalOptions(workers=workers, mode=mode)  # type: ignore[arg-type]
     results: list[CrateTaskResult] = []
 
     async def items() -> AsyncIterator[tuple[int, Sample | Rejection]]:

@@ -188,6 +188,8 @@ class CrateTaskResult(msgspec.Struct, kw_only=True):
     tests_failed: list[str] = msgspec.field(default_factory=list)
     tests_total: int = 0
     ignored_files: list[str] = msgspec.field(default_factory=list)  # files the answer wrote and may not edit
+    clippy_ok: bool | None = None  # no clippy lint in the answer's files (None: clippy did not run)
+    clippy_lints: list[str] = msgspec.field(default_factory=list)  # clippy's lints in the answer's files
     stderr: str = ""
     judged_by: str = "isolated"
 

@@ -10,6 +10,7 @@ import re
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sigil_eval.crates.warm import CrateCache
 from sigil_eval.runner.context import JobContext
@@ -24,6 +25,8 @@ class CrateBuild:
     """What one crate got out of a build."""
 
     executables: dict[str, Path] = field(default_factory=dict)  # test target → its binary
+    lints: list[tuple[str, str]] = field(default_factory=list)  # clippy's (lint, file as alone) warnings
+    clippy_denied: bool = False  # an error of clippy's own (a `#![deny(clippy::…)]`): built again without it
     errors: list[tuple[tuple[int, str], str]] = field(default_factory=list)  # (its target, rendered), as they came
 
     @property
@@ -35,6 +38,7 @@ class CrateBuild:
 
 @dataclass(frozen=True, slots=True)
 class CargoBuild:
+    clippy: bool  # the crates were compiled by clippy-driver (their dependencies never are)
     timed_out: bool
     budget: float  # CPU seconds each process of the build had
     returncode: int
@@ -43,16 +47,24 @@ class CargoBuild:
 
 
 async def cargo_build(
-    root: Path, ctx: JobContext, cache: CrateCache, *, crates: int = 1, prebuilt: Path | None = None
+    root: Path,
+    ctx: JobContext,
+    cache: CrateCache,
+    *,
+    crates: int = 1,
+    prebuilt: Path | None = None,
+    clippy: bool = True,
 ) -> CargoBuild:
     """Build the crate or workspace at `root` (`crates` of them: the wall-clock allowance grows with it), its
-    target directory starting as a copy of `prebuilt` (`prebuilt.PrebuiltTargets`) when given."""
-    if prebuilt is not None:  # a copy, mtimes kept: cargo takes what it holds as fresh and writes only beside it
-        shutil.copytree(prebuilt, root / "target", symlinks=True)
+    target directory starting as a copy of `prebuilt` (`prebuilt.PrebuiltTargets`) when given. With `clippy` (and
+    clippy-driver in the toolchain, and `--clippy` not off) the crates are compiled by clippy-driver — one build,
+    as `cargo clippy` wraps them — with its correctness lints warnings, as for functions."""
+    if prebuilt is not None and not (root / "target").exists():  # a copy, mtimes kept: cargo takes what it
+        shutil.copytree(prebuilt, root / "target", symlinks=True)  # holds as fresh and writes only beside it
     sandbox = replace(ctx.sandbox, visible=(*ctx.sandbox.visible, cache.root))
     cargo = ctx.toolchain.sysroot / "bin" / "cargo"
     home = root / ".cargo-home"  # cargo writes its locks in its home: a copy of the cache's config, in the job
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     (home / "config.toml").write_bytes((cache.cargo_home / "config.toml").read_bytes())
     env = {
         **sandbox.environment(root),
@@ -61,6 +73,10 @@ async def cargo_build(
         "RUSTC": str(ctx.toolchain.rustc),
         "CARGO_TERM_COLOR": "never",
     }
+    driver = ctx.clippy_driver if clippy else None
+    if driver is not None:
+        env["RUSTC_WORKSPACE_WRAPPER"] = str(driver)
+        env["CLIPPY_ARGS"] = "-W__CLIPPY_HACKERY__clippy::correctness__CLIPPY_HACKERY__"  # cargo-clippy's form
     budget = ctx.options.compile_budget * BUILD_TIMEOUT_FACTOR
     # `--keep-going`: a target that fails stops no other, so every crate's errors are all there, alone or not
     argv = [str(cargo), "build", "--tests", "--offline", "--all-features", "--keep-going", "--message-format=json"]
@@ -75,7 +91,8 @@ async def cargo_build(
     )
     timed_out = process.wall_timeout or process.cpu_limit_hit
     stderr = process.stderr.decode(errors="replace")[-4000:]
-    return CargoBuild(timed_out, budget, process.returncode, _by_crate(process.stdout, root), stderr)
+    crates_built = _by_crate(process.stdout, root)
+    return CargoBuild(driver is not None, timed_out, budget, process.returncode, crates_built, stderr)
 
 
 def _by_crate(stdout: bytes, root: Path) -> dict[Path, CrateBuild]:
@@ -95,11 +112,25 @@ def _by_crate(stdout: bytes, root: Path) -> dict[Path, CrateBuild]:
         if message.get("reason") == "compiler-artifact" and "test" in target.get("kind", []):
             if message.get("executable"):
                 crates.setdefault(directory, CrateBuild()).executables[target["name"]] = Path(message["executable"])
-        elif message.get("reason") == "compiler-message" and message["message"].get("level") == "error":
-            rendered = message["message"].get("rendered") or message["message"].get("message", "")
-            order = (0 if "lib" in target.get("kind", []) else 1, str(target.get("name", "")))
-            crates.setdefault(directory, CrateBuild()).errors.append((order, _as_alone(rendered, directory, root)))
+        elif message.get("reason") == "compiler-message":
+            _diagnostic(message["message"], target, crates.setdefault(directory, CrateBuild()), directory, root)
     return crates
+
+
+def _diagnostic(
+    message: dict[str, Any], target: dict[str, Any], crate: CrateBuild, directory: Path, root: Path
+) -> None:
+    code = str((message.get("code") or {}).get("code") or "")
+    level = message.get("level")
+    if level == "error":
+        rendered = message.get("rendered") or message.get("message", "")
+        order = (0 if "lib" in target.get("kind", []) else 1, str(target.get("name", "")))
+        crate.errors.append((order, _as_alone(rendered, directory, root)))
+        crate.clippy_denied |= code.startswith("clippy::")
+    if level in ("error", "warning") and code.startswith("clippy::"):
+        primary = next((span for span in message.get("spans") or [] if span.get("is_primary")), None)
+        if primary is not None:
+            crate.lints.append((code, _as_alone(str(primary.get("file_name", "")), directory, root)))
 
 
 def _as_alone(rendered: str, directory: Path, root: Path) -> str:

@@ -99,6 +99,7 @@ class HarnessedCrate:
     files: dict[str, str]  # path in the crate → text, its `Cargo.toml` included
     tests: dict[str, list[CrateTest]]  # test target → its tests, in the order of their harness entries
     ignored: tuple[str, ...]  # files the answer wrote that are not taken (its `Cargo.toml`)
+    answer: tuple[str, ...]  # the files the answer wrote that are taken (where its clippy lints count)
 
 
 def harnessed_crate(task: CrateTask, written: dict[str, str], harness: Path) -> HarnessedCrate:
@@ -116,7 +117,7 @@ def harnessed_crate(task: CrateTask, written: dict[str, str], harness: Path) -> 
         tests[name] = found[1]
         files[f"tests/{name}.rs"] = found[0] + _runner_main(found[1])
     files["Cargo.toml"] = _manifest(task.cargo_toml, list(tests), harness)
-    return HarnessedCrate(files, tests, ignored)
+    return HarnessedCrate(files, tests, ignored, tuple(sorted(written)))
 
 
 def as_member(manifest: str, package: str) -> str | None:

@@ -53,7 +53,12 @@ async def judge_crate(
             (job / path).write_text(text)
         seed = await crates.prebuilt.for_task(task)
         build = await cargo_build(job, ctx, crates.cache, prebuilt=seed)
-        return await finish_crate(build, build.crates.get(job, CrateBuild()), crate, job, ctx, slot, result)
+        built = build.crates.get(job, CrateBuild())
+        if built.clippy_denied:  # the answer made a clippy lint an error: the verdict is the build's without clippy
+            note_clippy(build, built, crate, result)
+            build = await cargo_build(job, ctx, crates.cache, clippy=False)
+            built = build.crates.get(job, CrateBuild())
+        return await finish_crate(build, built, crate, job, ctx, slot, result)
     finally:
         if not ctx.options.keep_scratch:  # a crate's target dir holds its dependencies' builds: tens of MB
             shutil.rmtree(job, ignore_errors=True)
@@ -80,6 +85,15 @@ async def finish_crate(
         result.result, result.stderr = "failed: compile_error", built.rendered_errors[-8000:]
     else:
         result.compile_ok = True
+        note_clippy(build, built, crate, result)
         await run_crate_tests(built.executables, crate.tests, directory, list(crate.files), ctx, slot, result)
     result.tests_total = len(result.tests_passed) + len(result.tests_failed)
     return result
+
+
+def note_clippy(build: CargoBuild, built: CrateBuild, crate: HarnessedCrate, result: CrateTaskResult) -> None:
+    """Clippy's lints in the answer's own files (a lint in the tests is not the answer's), when clippy ran."""
+    if not build.clippy:
+        return
+    lints = sorted({lint for lint, file in built.lints if file in crate.answer})
+    result.clippy_ok, result.clippy_lints = not lints, lints

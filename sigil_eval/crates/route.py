@@ -30,6 +30,7 @@ AloneReason = Literal[
     "place_aware",  # code that can see its package name, its paths or its neighbours' files
     "unattributed",  # its build failed in the workspace with no error of its own: judged again alone
     "workspace_timeout",  # the workspace's build ran out of time: every member judged again alone
+    "clippy_denied",  # its code made a clippy lint an error: judged alone, built again without clippy
 ]
 
 _ROOT_ONLY = ("workspace", "patch", "replace", "profile")  # top-level tables a member's manifest may not bring

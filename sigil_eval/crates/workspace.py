@@ -110,6 +110,9 @@ async def _build_and_run(
         if set(built.executables) != set(member.crate.tests) and not built.errors:
             verdicts.append("unattributed")
             continue
+        if built.clippy_denied:
+            verdicts.append("clippy_denied")
+            continue
         # as alone from here: its own manifest, its test binaries inside its directory (the tests see no other)
         (directory / "Cargo.toml").write_text(member.crate.files["Cargo.toml"])
         deps = directory / "target" / "debug" / "deps"

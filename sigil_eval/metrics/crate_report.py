@@ -26,6 +26,8 @@ class CrateReport(msgspec.Struct, kw_only=True):
     n_rejected: int
     mean_tests_passed: float | None  # per sample: tests passed / tests of the crate (0 when it did not build)
     compile_rate: float | None
+    clippy_clean_rate: float | None  # of the samples clippy checked (those that built)
+    clippy_lints: dict[str, int]  # lint → samples with it in their own files
     error_types: dict[str, int]
     per_task: dict[str, CrateTaskTally]
 
@@ -36,6 +38,9 @@ class CrateTally:
         self.compiled = 0
         self.samples = 0
         self.error_types: Counter[str] = Counter()
+        self.clippy_checked = 0
+        self.clippy_clean = 0
+        self.clippy_lints: Counter[str] = Counter()
 
     def add(self, result: CrateTaskResult) -> None:
         tally = self.per_task.setdefault(result.task_id, CrateTaskTally())
@@ -46,6 +51,10 @@ class CrateTally:
         self.compiled += bool(result.compile_ok)
         if result.error_type:
             self.error_types[result.error_type] += 1
+        if result.clippy_ok is not None:
+            self.clippy_checked += 1
+            self.clippy_clean += result.clippy_ok
+            self.clippy_lints.update(result.clippy_lints)
 
     def report(self, rejections: Sequence[Rejection], ks: Sequence[int]) -> CrateReport:
         n = np.array([t.n for t in self.per_task.values()], dtype=np.int64)
@@ -63,6 +72,8 @@ class CrateTally:
             if self.samples
             else None,
             compile_rate=self.compiled / self.samples if self.samples else None,
+            clippy_clean_rate=self.clippy_clean / self.clippy_checked if self.clippy_checked else None,
+            clippy_lints=dict(self.clippy_lints.most_common()),
             error_types=dict(self.error_types.most_common()),
             per_task=dict(sorted(self.per_task.items())),
         )
@@ -78,6 +89,7 @@ def format_crate_summary(report: CrateReport) -> str:
     lines += [f"  {name:<10} {value:.4f}" for name, value in report.pass_at_k.items()]
     lines.append(
         f"  tests passed {pct(report.mean_tests_passed)} (mean per sample)   compile rate {pct(report.compile_rate)}"
+        f"   clippy clean {pct(report.clippy_clean_rate)}"
     )
     if report.error_types:
         lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in report.error_types.items()))

@@ -74,7 +74,14 @@ def render_crate_report(path: Path, tasks: Sequence[CrateTask] = ()) -> str:
         charts.counts_by_run(
             "error_types", "Failures by kind", [(label, Counter(r.error_type for r in results if r.error_type))], None
         ),
+        charts.counts_by_run(
+            "clippy_lints",
+            "Top clippy lints (samples)",
+            [(label, Counter(lint for r in results for lint in r.clippy_lints))],
+            None,
+        ),
     ]
+    checked = [r.clippy_ok for r in results if r.clippy_ok is not None]
     summary = beside(path, SUMMARY_SUFFIX)
     rejected = msgspec.json.decode(summary.read_bytes()).get("n_rejected") if summary.is_file() else None
     missing = sorted({task.task_id for task in tasks} - set(rows))
@@ -84,6 +91,7 @@ def render_crate_report(path: Path, tasks: Sequence[CrateTask] = ()) -> str:
         pass_at_k=pass_at_k,
         tests_passed=bootstrap_mean(fractions),
         compile_rate=sum(bool(r.compile_ok) for r in results) / len(results),
+        clippy_clean=sum(checked) / len(checked) if checked else None,
         judged_by=Counter(r.judged_by for r in results).most_common(),
         samples=len(results),
         rejected=rejected,

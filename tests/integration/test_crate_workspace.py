@@ -23,13 +23,13 @@ from ..helpers import requires_firejail, shared
 from .test_crate_judge import ROW
 
 COMPARED = ("passed", "error_type", "result", "compile_ok", "tests_passed", "tests_failed", "tests_total", "stderr")
-COMPARED += ("ignored_files",)
+COMPARED += ("ignored_files", "clippy_ok", "clippy_lints")
 
 pytestmark = requires_firejail
 
 
 def judge(tasks: list[CrateTask], samples: list[Sample], mode: str) -> list[CrateTaskResult]:
-    options = EvalOptions(workers=2, mode=mode, clippy="off")  # type: ignore[arg-type]
+    options = EvalOptions(workers=2, mode=mode)  # type: ignore[arg-type]
     results: list[CrateTaskResult] = []
 
     async def items() -> AsyncIterator[tuple[int, Sample | Rejection]]:
@@ -66,16 +66,25 @@ def test_batched_equals_alone_on_answers_that_pass_fail_and_do_not_compile(shape
         "two_errors": reference.replace("=> 4", "=> four") + "fn g() -> u8 { 300 }\n",
         "exits": reference.replace('other => panic!("unknown shape {other}")', "_ => std::process::exit(0)"),
         "markdown": f"Sure:\n```rust\n{reference}```\n",
+        "linted": reference + "pub fn double(x: u32) -> u32 {\n    return x * 2;\n}\n",
+        "denies_lint": "#![deny(clippy::needless_return)]\n"
+        + reference.replace("    match shape {", "    return match shape {").replace("    }\n}", "    };\n}"),
     }
     samples = [Sample(task_id="shapes", completion=text, completion_id=kind) for kind, text in answers.items()]
     batched, alone = judge([shapes], samples, "batched"), judge([shapes], samples, "isolated")
     assert_same(batched, alone)
-    assert {r.judged_by for r in batched} == {"batched"} and {r.judged_by for r in alone} == {"isolated"}
+    assert {r.judged_by for r in alone} == {"isolated"}
     by_kind = {r.completion_id: r for r in batched}
     assert by_kind["reference"].passed and by_kind["markdown"].passed and not by_kind["wrong"].passed
     assert by_kind["type_error"].error_type == "compile_error" and "--> src/lib.rs:" in by_kind["type_error"].stderr
     assert by_kind["two_errors"].stderr.count("error[") >= 2  # every error, as alone
     assert "sigil-member" not in "".join(r.stderr + r.result for r in batched)
+    assert by_kind["reference"].clippy_ok is True  # clippy ran (fused into the build): the reference is clean
+    linted, denies = by_kind["linted"], by_kind["denies_lint"]
+    assert linted.passed and linted.clippy_lints == ["clippy::needless_return"] and not linted.clippy_ok
+    # a lint the answer made an error fails clippy, never the build: judged alone, built again without clippy
+    assert denies.passed and denies.clippy_lints == ["clippy::needless_return"] and not denies.clippy_ok
+    assert denies.judged_by == "isolated: clippy_denied"
 
 
 def test_a_member_cannot_read_its_neighbours(shapes: CrateTask) -> None:
