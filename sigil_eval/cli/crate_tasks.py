@@ -14,6 +14,7 @@ from pathlib import Path
 import msgspec
 
 from sigil_eval.cli.flags import options_from_args
+from sigil_eval.cli.judging import Entry, GeneratedEntries, unjudged
 from sigil_eval.crates.evaluate import judge_crate_samples
 from sigil_eval.crates.task import CrateTask
 from sigil_eval.errors import InputError
@@ -21,15 +22,13 @@ from sigil_eval.generation.generate import Generation
 from sigil_eval.generation.settings import GenerationSettings
 from sigil_eval.inputs.crate_tasks import load_crate_tasks
 from sigil_eval.inputs.jsonl import write_jsonl
-from sigil_eval.inputs.samples import read_samples, sample_from_object
+from sigil_eval.inputs.samples import read_samples
 from sigil_eval.metrics.crate_report import CrateReport, CrateTally, format_crate_summary
 from sigil_eval.options import EvalOptions
 from sigil_eval.outputs.files import REJECTIONS_SUFFIX, SUMMARY_SUFFIX, beside, write_atomically
 from sigil_eval.outputs.journal import Journal
-from sigil_eval.records import CrateTaskResult, GeneratedSample, Rejection, Sample
+from sigil_eval.records import CrateTaskResult, Rejection
 from sigil_eval.report import write_crate_report
-
-Entry = tuple[int, Sample | Rejection]
 
 
 def _journal_settings(tasks_file: Path, options: EvalOptions) -> dict[str, object]:
@@ -60,27 +59,11 @@ async def run_crate_tasks(args: argparse.Namespace, settings: GenerationSettings
     """Generate answers to the crate tasks and judge each as it arrives."""
     chat_only(settings)
     tasks = load_crate_tasks(args.problems)[: args.limit]
-    known = {task.task_id: task for task in tasks}
-    position = {task.task_id: i for i, task in enumerate(tasks)}
     generation = Generation(tasks, settings, samples)
-
-    def entry(generated: GeneratedSample, line: int) -> Entry:
-        index = position[generated.task_id] * settings.n + generated.completion_id  # stable across reruns
-        sample = sample_from_object(generated, known)
-        if isinstance(sample, str):
-            return index, Rejection(source=str(samples), line=line, reason=sample)
-        return index, sample
-
-    def present() -> Iterable[Entry]:
-        for line, generated in enumerate(generation.resumed, start=1):
-            if generated.task_id in position and generated.completion_id < settings.n:
-                yield entry(generated, line)
-
-    async def arriving() -> AsyncIterator[Entry]:
-        async for generated in generation.samples():
-            yield entry(generated, generation.line)
-
-    await judge_crate_entries(tasks, present(), arriving(), out, args)
+    entries = GeneratedEntries(
+        generation, {task.task_id: task for task in tasks}, [t.task_id for t in tasks], settings.n
+    )
+    await judge_crate_entries(tasks, entries.present(), entries.arriving(), out, args)
     stats = generation.stats
     print(
         f"  generated {stats.generated} of {stats.requested} asked, {stats.errors} errors: {samples}", file=sys.stderr
@@ -105,18 +88,9 @@ async def judge_crate_entries(
         journal.load()
     rejections: list[Rejection] = []
 
-    async def pending() -> AsyncIterator[Entry]:
-        for index, item in present:
-            if not (isinstance(item, Sample) and journal.resumes(index, item)):
-                yield index, item
-        if arriving is not None:
-            async for index, item in arriving:
-                if not (isinstance(item, Sample) and journal.resumes(index, item)):
-                    yield index, item
-
     journal.open()
     try:
-        await judge_crate_samples(tasks, pending(), options, journal.append, rejections)
+        await judge_crate_samples(tasks, unjudged(journal, present, arriving), options, journal.append, rejections)
     finally:
         journal.close()
     tally = CrateTally()

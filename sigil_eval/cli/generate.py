@@ -7,7 +7,7 @@ import argparse
 import re
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,16 +15,14 @@ import structlog
 
 from sigil_eval.cli.crate_tasks import chat_only, run_crate_tasks
 from sigil_eval.cli.flags import options_from_args
-from sigil_eval.cli.judging import Entry, interactive, judge_into, report_files
+from sigil_eval.cli.judging import GeneratedEntries, interactive, judge_into, report_files
 from sigil_eval.engine.evaluator import Evaluator, resolve_problems
 from sigil_eval.errors import InputError
 from sigil_eval.generation.generate import Generation, GenerationStats
 from sigil_eval.generation.prompts import Prompted
 from sigil_eval.generation.settings import GenerationSettings
 from sigil_eval.inputs.crate_tasks import holds_crate_tasks, load_crate_tasks
-from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.outputs.progress import RunProgress
-from sigil_eval.records import GeneratedSample, Rejection
 
 log = structlog.get_logger("sigil_eval")
 Chosen = TypeVar("Chosen")
@@ -124,38 +122,17 @@ async def run_command(args: argparse.Namespace) -> int:
         return await run_crate_tasks(args, settings, out, samples_path)
     evaluator = Evaluator(args.problems, options_from_args(args))
     problems = selected_problems(evaluator.problem_set.problems, args.limit)
-    position = {problem.task_id: i for i, problem in enumerate(problems)}
-
-    def index_of(sample: GeneratedSample) -> int:  # stable across reruns: the results file is in this order
-        return position[sample.task_id] * settings.n + sample.completion_id
-
     generation = Generation(problems, settings, samples_path)
-
-    def entry(generated: GeneratedSample, line: int) -> Entry:
-        """As `evaluate` reads the samples file: a Sample, or (a generation error) a located rejection."""
-        sample = sample_from_object(generated, evaluator.problem_set.problems)
-        if isinstance(sample, str):
-            return index_of(generated), Rejection(source=str(samples_path), line=line, reason=sample)
-        return index_of(generated), sample
-
-    def present() -> Iterator[Entry]:
-        for line, sample in enumerate(generation.resumed, start=1):
-            if sample.task_id in position and sample.completion_id < settings.n:
-                yield entry(sample, line)
-
-    async def arriving() -> AsyncIterator[Entry]:
-        async for sample in generation.samples():
-            progress.generated(sample)
-            yield entry(sample, generation.line)
-
     progress = RunProgress(0, interactive=interactive(args), generating=generation.stats.requested)
+    order = [problem.task_id for problem in problems]
+    entries = GeneratedEntries(generation, evaluator.problem_set.problems, order, settings.n, progress.generated)
     async with evaluator:
         tally, journal = await judge_into(
             evaluator,
             out,
             fresh=args.fresh,
-            present=present,
-            arriving=arriving(),
+            present=entries.present,
+            arriving=entries.arriving(),
             arriving_total=generation.stats.requested,
             progress=progress,
         )

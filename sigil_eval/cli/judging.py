@@ -7,19 +7,21 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import msgspec
 import structlog
 
 from sigil_eval.engine.evaluator import Evaluator
+from sigil_eval.generation.generate import Generation
 from sigil_eval.inputs.jsonl import write_jsonl
+from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.metrics.report import Tally, format_summary, human_eval_rust_metrics
 from sigil_eval.outputs.files import REJECTIONS_SUFFIX, SUMMARY_SUFFIX, beside, write_atomically
 from sigil_eval.outputs.journal import Journal
 from sigil_eval.outputs.progress import RunProgress
-from sigil_eval.records import Rejection, Report, Result, Sample
+from sigil_eval.records import GeneratedSample, Rejection, Report, Result, Sample
 from sigil_eval.report import write_report
 
 Entry = tuple[int, Sample | Rejection]
@@ -60,27 +62,31 @@ async def judge_into(
         for line in journal.results():
             tally.add(msgspec.json.decode(line, type=Result))
 
-    async def pending() -> AsyncIterator[Entry]:
-        for index, item in present():
-            if not (isinstance(item, Sample) and journal.resumes(index, item)):
-                yield index, item
-        if arriving is not None:
-            async for index, item in arriving:
-                if not (isinstance(item, Sample) and journal.resumes(index, item)):
-                    yield index, item
-
     progress = progress or RunProgress(total, interactive=interactive)
     progress.total = total
     journal.open()
     try:
         with progress:
-            async for result in evaluator.results_indexed(pending(), total):
+            async for result in evaluator.results_indexed(unjudged(journal, present(), arriving), total):
                 journal.append(result)
                 tally.add(result)
                 progress.advance(result)
     finally:
         journal.close()
     return tally, journal
+
+
+async def unjudged(
+    journal: Journal, present: Iterable[Entry], arriving: AsyncIterable[Entry] | None
+) -> AsyncIterator[Entry]:
+    """The entries of `present`, then of `arriving`, whose verdict the journal does not hold already."""
+    for index, item in present:
+        if not (isinstance(item, Sample) and journal.resumes(index, item)):
+            yield index, item
+    if arriving is not None:
+        async for index, item in arriving:
+            if not (isinstance(item, Sample) and journal.resumes(index, item)):
+                yield index, item
 
 
 def report_files(
@@ -119,3 +125,39 @@ def report_files(
             msgspec.json.encode({**human_eval_rust_metrics(report), **msgspec.to_builtins(report)}).decode() + "\n"
         )
     return report
+
+
+class GeneratedEntries:
+    """A generation run's samples as judging entries, read as `evaluate` reads a samples file: a Sample, or (a
+    generation error) a located rejection. An entry's index is its place in the results file — task by task in
+    `order`, `n` each — the same on every rerun."""
+
+    def __init__(
+        self,
+        generation: Generation,
+        known: Mapping[str, object],
+        order: Sequence[str],
+        n: int,
+        on_arrival: Callable[[GeneratedSample], None] = lambda _: None,
+    ) -> None:
+        self.generation, self.known, self.n, self.on_arrival = generation, known, n, on_arrival
+        self.position = {task_id: i for i, task_id in enumerate(order)}
+
+    def _entry(self, generated: GeneratedSample, line: int) -> Entry:
+        index = self.position[generated.task_id] * self.n + generated.completion_id
+        sample = sample_from_object(generated, self.known)
+        if isinstance(sample, str):
+            return index, Rejection(source=str(self.generation.file.path), line=line, reason=sample)
+        return index, sample
+
+    def present(self) -> Iterator[Entry]:
+        """What earlier runs generated (for the tasks and n asked now)."""
+        for line, generated in enumerate(self.generation.resumed, start=1):
+            if generated.task_id in self.position and generated.completion_id < self.n:
+                yield self._entry(generated, line)
+
+    async def arriving(self) -> AsyncIterator[Entry]:
+        """What this run generates, as it arrives."""
+        async for generated in self.generation.samples():
+            self.on_arrival(generated)
+            yield self._entry(generated, self.generation.line)

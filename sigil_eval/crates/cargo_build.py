@@ -27,13 +27,15 @@ class CrateBuild:
     executables: dict[str, Path] = field(default_factory=dict)  # test target → its binary
     lints: list[tuple[str, str]] = field(default_factory=list)  # clippy's (lint, file as alone) warnings
     clippy_denied: bool = False  # an error of clippy's own (a `#![deny(clippy::…)]`): built again without it
-    errors: list[tuple[tuple[int, str], str]] = field(default_factory=list)  # (its target, rendered), as they came
+    # (where: its target, then its place in the source), rendered — as they came
+    errors: list[tuple[tuple[int, str, int, str, int, int], str]] = field(default_factory=list)
 
     @property
     def rendered_errors(self) -> str:
-        """The errors target by target (the library's first), each target's in rustc's order: the same text
-        whichever target cargo finished first."""
-        return "".join(text for _, text in sorted(self.errors, key=lambda error: error[0]))
+        """The errors target by target (the library's first), each target's by place in the source, each once
+        (the library is compiled twice, as itself and with its unit tests): the same text whichever unit cargo
+        finished first, alone or in a workspace."""
+        return "".join(dict.fromkeys(text for _, text in sorted(self.errors)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,12 @@ class CargoBuild:
     returncode: int
     crates: dict[Path, CrateBuild]  # by crate directory; a crate that got nothing is absent
     stderr: str  # cargo's own words (why a build failed that no crate's messages explain)
+
+    @property
+    def reason(self) -> str:
+        """Cargo's first error line (the cause; what follows it is context)."""
+        lines = self.stderr.strip().splitlines()
+        return next((line for line in lines if line.startswith("error")), lines[-1] if lines else "no output")
 
 
 async def cargo_build(
@@ -122,15 +130,16 @@ def _diagnostic(
 ) -> None:
     code = str((message.get("code") or {}).get("code") or "")
     level = message.get("level")
+    primary = next((span for span in message.get("spans") or [] if span.get("is_primary")), None) or {}
+    file = _as_alone(str(primary.get("file_name", "")), directory, root)
     if level == "error":
-        rendered = message.get("rendered") or message.get("message", "")
-        order = (0 if "lib" in target.get("kind", []) else 1, str(target.get("name", "")))
-        crate.errors.append((order, _as_alone(rendered, directory, root)))
+        rendered = _as_alone(message.get("rendered") or message.get("message", ""), directory, root)
+        kind = 0 if "lib" in target.get("kind", []) else 1
+        where = (kind, str(target.get("name", "")), 0 if primary else 1, file, primary.get("line_start", 0))
+        crate.errors.append(((*where, primary.get("column_start", 0)), rendered))
         crate.clippy_denied |= code.startswith("clippy::")
-    if level in ("error", "warning") and code.startswith("clippy::"):
-        primary = next((span for span in message.get("spans") or [] if span.get("is_primary")), None)
-        if primary is not None:
-            crate.lints.append((code, _as_alone(str(primary.get("file_name", "")), directory, root)))
+    if level in ("error", "warning") and code.startswith("clippy::") and primary:
+        crate.lints.append((code, file))
 
 
 def _as_alone(rendered: str, directory: Path, root: Path) -> str:

@@ -7,7 +7,8 @@ one workspace per worker slot at a time (`workspace`). Isolated mode judges ever
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import anyio
 
@@ -17,10 +18,13 @@ from sigil_eval.crates.route import batch_key
 from sigil_eval.crates.task import CrateTask
 from sigil_eval.crates.warm import warm_crate_tasks
 from sigil_eval.crates.workspace import judge_crate_batch
+from sigil_eval.engine.evaluator import first_sigil_error
 from sigil_eval.engine.scheduling import fill_batches
+from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.options import EvalOptions
 from sigil_eval.records import CrateTaskResult, Rejection, Sample
 from sigil_eval.runner.context import close_context, open_context
+from sigil_eval.runner.local import WorkerSlots
 
 CRATES_PER_WORKSPACE = 16  # a cargo build of more crates than this mostly waits on its slowest ones
 
@@ -44,12 +48,12 @@ async def judge_crate_samples(
     try:
         async with anyio.create_task_group() as group:
             send, receive = anyio.create_memory_object_stream[Item](options.workers * size)
-            pool = _Slots(options.workers)
+            pool = WorkerSlots(options.workers)
 
             async def start(batch: list[Item]) -> None:
                 for key in dict.fromkeys(keys[task.task_id] for task, _, _ in batch):
                     members = [item for item in batch if keys[item[0].task_id] == key]
-                    slot = await pool.take()
+                    slot = await pool.acquire()
                     group.start_soon(_judge, members, crates, slot, pool, sink)
 
             group.start_soon(fill_batches, receive, size, options.batch_wait, start)
@@ -64,7 +68,7 @@ async def judge_crate_samples(
 
 
 async def _judge(
-    members: list[Item], crates: CrateContext, slot: int, pool: _Slots, sink: Callable[[CrateTaskResult], None]
+    members: list[Item], crates: CrateContext, slot: int, pool: WorkerSlots, sink: Callable[[CrateTaskResult], None]
 ) -> None:
     try:
         if len(members) == 1:
@@ -74,20 +78,38 @@ async def _judge(
         for result in await judge_crate_batch(members, crates, slot):
             sink(result)
     finally:
-        pool.give(slot)
+        pool.release(slot)
 
 
-class _Slots:
-    """Worker slots (each its own uids), taken by a crate or a workspace while it is judged."""
+async def evaluate_crates(
+    samples: Iterable[Sample | Mapping[str, Any]], tasks: Sequence[CrateTask], **options: Any
+) -> list[CrateTaskResult | Rejection]:
+    """Judge `samples` (Samples or JSON-like objects) against crate `tasks` (`sigil_eval.load_crate_tasks`): one
+    result or one rejection per sample, in their order. `options` are `EvalOptions` fields. Raises InfraError
+    when the machine cannot judge; a sample never raises."""
+    known = {task.task_id: task for task in tasks}
+    out: list[CrateTaskResult | Rejection | None] = []
 
-    def __init__(self, count: int) -> None:
-        self._free = list(range(count))
-        self._available = anyio.Semaphore(count)
+    async def items() -> AsyncIterator[tuple[int, Sample | Rejection]]:
+        for index, value in enumerate(samples):
+            sample = value if isinstance(value, Sample) else sample_from_object(value, known)
+            if isinstance(sample, Sample) and sample.task_id not in known:
+                sample = f"unknown task_id {sample.task_id!r} (not in the crate tasks)"
+            out.append(None)
+            yield (
+                index,
+                sample if isinstance(sample, Sample) else Rejection(source="samples", line=index + 1, reason=sample),
+            )
 
-    async def take(self) -> int:
-        await self._available.acquire()
-        return self._free.pop()
+    def keep(result: CrateTaskResult | Rejection) -> None:
+        position = result.sample_index if isinstance(result, CrateTaskResult) else result.line - 1
+        out[position] = result
 
-    def give(self, slot: int) -> None:
-        self._free.append(slot)
-        self._available.release()
+    rejections: list[Rejection] = []
+    try:
+        await judge_crate_samples(list(tasks), items(), EvalOptions(**options), keep, rejections)
+    except BaseExceptionGroup as group:
+        raise (first_sigil_error(group) or group) from None
+    for rejection in rejections:
+        keep(rejection)
+    return [item for item in out if item is not None]

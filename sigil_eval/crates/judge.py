@@ -14,6 +14,7 @@ from sigil_eval.crates.context import CrateContext
 from sigil_eval.crates.harnessed import HarnessedCrate, harnessed_crate
 from sigil_eval.crates.run import run_crate_tests
 from sigil_eval.crates.task import CrateTask
+from sigil_eval.errors import StoreError
 from sigil_eval.records import CrateTaskResult, Sample
 from sigil_eval.runner.context import JobContext
 
@@ -58,6 +59,8 @@ async def judge_crate(
             note_clippy(build, built, crate, result)
             build = await cargo_build(job, ctx, crates.cache, clippy=False)
             built = build.crates.get(job, CrateBuild())
+        if build.returncode != 0 and not build.timed_out and not built.errors and not built.executables:
+            _stopped_before_compiling(task, build)
         return await finish_crate(build, built, crate, job, ctx, slot, result)
     finally:
         if not ctx.options.keep_scratch:  # a crate's target dir holds its dependencies' builds: tens of MB
@@ -89,6 +92,16 @@ async def finish_crate(
         await run_crate_tests(built.executables, crate.tests, directory, list(crate.files), ctx, slot, result)
     result.tests_total = len(result.tests_passed) + len(result.tests_failed)
     return result
+
+
+def _stopped_before_compiling(task: CrateTask, build: CargoBuild) -> None:
+    """Cargo failed before it compiled the crate — its manifest, the dependencies, the cache — and nothing an
+    answer writes gets there: an infrastructure error naming the task, never the answer's compile error."""
+    if "could not compile" in build.stderr:
+        return  # rustc ran and failed without a diagnostic of its own (a crash): the answer's compile error
+    raise StoreError(
+        f"crate task {task.task_id}: cargo stopped before compiling it, offline from the crate cache: {build.reason}"
+    )
 
 
 def note_clippy(build: CargoBuild, built: CrateBuild, crate: HarnessedCrate, result: CrateTaskResult) -> None:

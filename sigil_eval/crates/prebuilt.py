@@ -69,10 +69,9 @@ class PrebuiltTargets:
             (job / "Cargo.toml").write_text(manifest)
             build = await cargo_build(job, self._ctx, self._cache)
             if build.timed_out or build.returncode != 0:
-                reason = (build.stderr.strip().splitlines() or ["no output"])[-1]
                 raise StoreError(
                     f"crate task {task.task_id}: its dependencies do not build offline from the crate cache "
-                    f"({self._cache.root}): {reason}"
+                    f"({self._cache.root}): {build.reason}"
                 )
             shutil.rmtree(job / "target" / "debug" / "incremental", ignore_errors=True)  # the template's own
             place.parent.mkdir(parents=True, exist_ok=True)

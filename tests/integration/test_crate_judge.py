@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import anyio
 import msgspec
 import pytest
 
+import sigil_eval
 from sigil_eval.crates.context import CrateContext
 from sigil_eval.crates.judge import judge_crate
 from sigil_eval.crates.task import CrateTask, task_from_row
@@ -155,3 +157,32 @@ def test_the_command_judges_crate_samples_and_a_rerun_resumes(tmp_path: Path) ->
     assert not results[1]["passed"] and results[1]["tests_failed"]
     again = cli(str(path), "--problems", str(tasks), "--json", "--workers", "2", "--k", "1")
     assert json.loads(again.stdout.splitlines()[-1]) == report
+
+
+@requires_firejail
+def test_a_dependency_the_cache_lacks_stops_the_run_naming_it_never_scored(tmp_path: Path) -> None:
+    """The vendored `itoa` removed after warm: no answer is to blame, and none is scored."""
+    task = task_from_row(ROW | {"cargo_toml": ROW["cargo_toml"] + '\n[dependencies]\nitoa = "1"\n'})
+    cache = anyio.run(warm_crate_tasks, [task], tmp_path)
+    for vendored in cache.vendor.glob("itoa*"):
+        shutil.rmtree(vendored)
+    with pytest.raises(sigil_eval.StoreError, match=r"crate task shapes: .*itoa"):
+        anyio.run(
+            lambda: sigil_eval.evaluate_crates([{"task_id": "shapes", "completion": "x"}], [task], cache_dir=tmp_path)
+        )
+
+
+@requires_firejail
+def test_the_api_gives_one_result_or_rejection_per_sample_in_order() -> None:
+    task = task_from_row(ROW)
+    samples = [
+        {"task_id": "shapes", "completion": task.reference["src/lib.rs"]},
+        {"task_id": "nope", "completion": "x"},
+        Sample(task_id="shapes", completion=task.sources["src/lib.rs"]),
+        {"completion": "no task id"},
+    ]
+    out = anyio.run(lambda: sigil_eval.evaluate_crates(samples, [task], clippy="off"))
+    assert [type(item).__name__ for item in out] == ["CrateTaskResult", "Rejection", "CrateTaskResult", "Rejection"]
+    first, unknown, stub, missing = out
+    assert isinstance(first, CrateTaskResult) and first.passed and isinstance(stub, CrateTaskResult) and not stub.passed
+    assert "unknown task_id 'nope'" in str(unknown) and "field 'task_id' missing" in str(missing)

@@ -140,11 +140,30 @@ def test_a_members_diagnostics_read_as_alone() -> None:
     assert _as_alone(rendered, root, root) == rendered
 
 
-def test_errors_are_ordered_by_target_not_by_arrival() -> None:
-    one, other = CrateBuild(), CrateBuild()
-    errors = [((1, "b"), "b1"), ((1, "a"), "a1"), ((0, "lib"), "l1"), ((1, "a"), "a2")]
-    one.errors, other.errors = errors, [errors[1], errors[3], errors[0], errors[2]]
-    assert one.rendered_errors == other.rendered_errors == "l1a1a2b1"
+def test_errors_read_the_same_whatever_order_cargo_finished_its_units_in() -> None:
+    """By target (the library first), then by place; the library's errors once though it is compiled twice (as
+    itself and with its unit tests, which may add errors of their own)."""
+    lib, lib_test, tests = (0, "x", 0, "src/lib.rs"), (0, "x", 0, "src/lib.rs"), (1, "a", 0, "tests/a.rs")
+    arrivals = [
+        [
+            ((*lib, 3, 1), "e3"),
+            ((*lib, 9, 1), "e9"),
+            ((*lib_test, 3, 1), "e3"),
+            ((*lib_test, 5, 1), "t5"),
+            ((*lib_test, 9, 1), "e9"),
+            ((*tests, 1, 1), "a1"),
+            ((0, "x", 1, "", 0, 0), "aborting"),
+        ],
+    ]
+    rng = random.Random(3)
+    for _ in range(20):
+        arrivals.append(rng.sample(arrivals[0], len(arrivals[0])))
+    rendered = set()
+    for errors in arrivals:
+        build = CrateBuild()
+        build.errors = errors
+        rendered.add(build.rendered_errors)
+    assert rendered == {"e3t5e9abortinga1"}
 
 
 def test_mutants_change_the_solution_in_each_way() -> None:

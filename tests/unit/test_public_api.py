@@ -6,6 +6,8 @@ import sigil_eval
 
 PUBLIC = {
     "Case",
+    "CrateTask",
+    "CrateTaskResult",
     "ErrorType",
     "EvalOptions",
     "Evaluator",
@@ -28,7 +30,10 @@ PUBLIC = {
     "ToolchainError",
     "estimate_pass_at_k",
     "evaluate",
+    "evaluate_crates",
+    "load_crate_tasks",
     "load_problem_set",
+    "write_crate_report",
     "write_report",
 }
 
