@@ -18,6 +18,10 @@ from sigil_eval.runner.process import run_limited
 from sigil_eval.runner.sandbox import Limits
 
 BUILD_TIMEOUT_FACTOR = 6  # a crate's build (its dependencies are compiled too) gets this many compile budgets
+# cargo's dev profile less what no verdict depends on: debug info (the slowest part of linking each test binary)
+# and incremental state (a crate is compiled once); debug assertions and overflow checks stay as `cargo test` has
+# them. Every build — alone, in a workspace, the prebuilt templates — uses the same, so the templates stay fresh.
+BUILD_PROFILE = {"CARGO_PROFILE_DEV_DEBUG": "0", "CARGO_INCREMENTAL": "0"}
 
 
 @dataclass(slots=True)
@@ -80,6 +84,7 @@ async def cargo_build(
         "CARGO_TARGET_DIR": str(root / "target"),
         "RUSTC": str(ctx.toolchain.rustc),
         "CARGO_TERM_COLOR": "never",
+        **BUILD_PROFILE,
     }
     driver = ctx.clippy_driver if clippy else None
     if driver is not None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import anyio
 
-from sigil_eval.crates.cargo_build import cargo_build
+from sigil_eval.crates.cargo_build import BUILD_PROFILE, cargo_build
 from sigil_eval.crates.harnessed import as_member, harnessed_crate
 from sigil_eval.crates.route import batch_key
 from sigil_eval.crates.task import CrateTask
@@ -39,7 +39,8 @@ class PrebuiltTargets:
         """The prebuilt target directory for `task`'s crate (None: its manifest is one the template cannot be made
         from, and its crate builds from nothing)."""
         key = batch_key(task)
-        place = self._cache.root / "targets" / hashlib.sha256(key.encode()).hexdigest()[:16]
+        profile = repr(sorted(BUILD_PROFILE.items()))
+        place = self._cache.root / "targets" / hashlib.sha256((key + profile).encode()).hexdigest()[:16]
         async with self._locks.setdefault(key, anyio.Lock()):
             if not place.is_dir() and not await self._build(task, place):
                 return None

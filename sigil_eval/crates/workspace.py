@@ -32,6 +32,7 @@ class _Member:
     task: CrateTask
     directory: str  # in the workspace, and its package's name
     crate: HarnessedCrate
+    manifest: str  # its manifest as a member: the package renamed to `directory`
     result: CrateTaskResult
 
 
@@ -51,14 +52,13 @@ async def judge_crate_batch(
             continue
         reason = alone_reason(task, {**task.sources, **written})
         crate = harnessed_crate(task, written, crates.cache.harness)
-        manifest = as_member(crate.files["Cargo.toml"], f"sigil-member-{position}")
-        if reason is None and manifest is None:
-            reason = "unusual_manifest"
-        if reason is not None:
-            alone.append((position, reason))
+        directory = f"sigil-member-{position}"
+        manifest = as_member(crate.files["Cargo.toml"], directory)
+        if reason is not None or manifest is None:
+            alone.append((position, reason or "unusual_manifest"))
             continue
         result.ignored_files += crate.ignored
-        members.append(_Member(position, task, f"sigil-member-{position}", crate, result))
+        members.append(_Member(position, task, directory, crate, manifest, result))
     if len(members) == 1:  # a workspace of one is its crate alone, with more steps
         alone.append((members.pop().position, None))
     if members:
@@ -95,9 +95,7 @@ async def _build_and_run(
             target = workspace / member.directory / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text)
-        manifest = as_member(member.crate.files["Cargo.toml"], member.directory)
-        assert manifest is not None  # checked when it joined
-        (workspace / member.directory / "Cargo.toml").write_text(manifest)
+        (workspace / member.directory / "Cargo.toml").write_text(member.manifest)
     seed = await crates.prebuilt.for_task(members[0].task)
     build = await cargo_build(workspace, crates.job, crates.cache, crates=len(members), prebuilt=seed)
     verdicts: list[CrateTaskResult | AloneReason] = []
