@@ -23,6 +23,7 @@ import anyio
 
 from sigil_eval.crates.evaluate import judge_crate_samples
 from sigil_eval.crates.mutants import crate_mutants
+from sigil_eval.crates.route import batch_key
 from sigil_eval.crates.task import CrateTask, task_from_row
 from sigil_eval.options import EvalOptions
 from sigil_eval.records import CrateTaskResult, Rejection, Sample
@@ -72,7 +73,9 @@ def main() -> int:
     rows = [json.loads(line) for line in gzip.decompress(args.tasks_file.read_bytes()).splitlines()]
     tasks = [task_from_row(row) for row in rows][: args.tasks or None]
     samples = samples_for(tasks, args.mutants, args.seed)
-    anyio.run(judge, tasks, samples[:1], "isolated", 1)  # warm the dependency cache outside the timings
+    # outside the timings: the vendored dependencies, and each dependency set's prebuilt target directory
+    firsts = {batch_key(task): Sample(task_id=task.task_id, completion=task.sources[task.main_file]) for task in tasks}
+    anyio.run(judge, tasks, list(firsts.values()), "isolated", 1)
     timings, verdicts = {}, {}
     for mode in ("batched", "isolated"):
         started = time.perf_counter()

@@ -9,6 +9,7 @@ import itertools
 import json
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,61 @@ from sigil_eval.crates.task import CrateTask
 from sigil_eval.crates.warm import HARNESS_PACKAGE
 from sigil_eval.errors import InputError
 from sigil_eval.program.rust_lexer import code_mask
+from sigil_eval.program.std_macros import pin_std_macros
 from sigil_eval.runner.batch.source import exposed_tests
 
+# the prelude's names (v1; the 2021 edition adds three): a test file `use`s the answer's crate by glob, and a glob
+# import shadows the prelude, so an answer exporting `pub fn Err` would give the tests its own `Err`
+_PRELUDE = [
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "drop",
+    "Box",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Default",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "ToString",
+    "Vec",
+]
+_PRELUDE_2021 = {
+    "TryFrom": "::std::convert::TryFrom",
+    "TryInto": "::std::convert::TryInto",
+    "FromIterator": "::std::iter::FromIterator",
+}
+_PUBLIC_ITEM = re.compile(
+    r"\bpub(?:\s*\([^)]*\))?\s+(?:unsafe\s+|async\s+|const\s+)*(?:fn|struct|enum|type|trait|const|static|mod|union)\s+(?:r#)?(\w+)"
+)
+_DEFINED = re.compile(r"\b(?:fn|struct|enum|type|trait|const|static|mod|union|macro_rules\s*!)\s+(?:r#)?(\w+)")
+_USE = re.compile(r"\b(?:pub\s+)?use\b[^;]*;")
+_GLOB_IMPORT = re.compile(r"\buse\s+(?:::\s*)?(\w+)\s*(?:::\s*\w+\s*)*::\s*\*\s*;")
+_OWN_ROOTS = {"std", "core", "alloc", "super", "self", "crate"}  # globs that cannot reach an answer's names
 _SHOULD_PANIC = re.compile(r"#\s*\[\s*should_panic\s*(?:\(\s*expected\s*=\s*(\"(?:[^\"\\]|\\.)*\")\s*\))?\s*\]")
 _IGNORE = re.compile(r"#\s*\[\s*ignore\s*(?:=\s*\"(?:[^\"\\]|\\.)*\"\s*)?\]")
 
@@ -108,9 +162,11 @@ def harnessed_crate(task: CrateTask, written: dict[str, str], harness: Path) -> 
     # the task's manifest, always: one written by an answer could rename its package to the harness's, point a
     # `[patch]` at its own code or add crates the offline cache lacks (said in `ignored_files`)
     ignored = ("Cargo.toml",) if files.pop("Cargo.toml", None) is not None else ()
+    exported = _exported(task.sources.values())
+    edition = str((tomllib.loads(task.cargo_toml).get("package") or {}).get("edition", "2015"))
     tests = {}
     for path, text in sorted(task.tests.items()):
-        found = _tests_of(text)
+        found = _tests_of(_pinned(text, exported, edition))
         if found is None:
             raise InputError(f"crate task {task.task_id}: {path}: a test sits where the harness cannot reach it")
         name = Path(path).stem
@@ -118,6 +174,38 @@ def harnessed_crate(task: CrateTask, written: dict[str, str], harness: Path) -> 
         files[f"tests/{name}.rs"] = found[0] + _runner_main(found[1])
     files["Cargo.toml"] = _manifest(task.cargo_toml, list(tests), harness)
     return HarnessedCrate(files, tests, ignored, tuple(sorted(written)))
+
+
+def _exported(sources: Iterable[str]) -> set[str]:
+    """The names the task's own crate exports (its stub's `pub` items and `pub use`s): the tests may mean them."""
+    names: set[str] = set()
+    for text in sources:
+        mask = code_mask(text)
+        names.update(_PUBLIC_ITEM.findall(mask))
+        names.update(
+            word for use in _USE.findall(mask) if use.lstrip().startswith("pub") for word in re.findall(r"\w+", use)
+        )
+    return names
+
+
+def _pinned(tests: str, exported: set[str], edition: str) -> str:
+    """`tests` with std's macros named by path and, after every glob import of another crate's names (the
+    answer's: `use square::*;`), the prelude's names imported by name — those the task's crate does not export
+    and the file does not define or import itself — so that nothing an answer exports can stand in for them.
+    Both mean what they meant: std's, in every edition."""
+    tests = pin_std_macros(tests)
+    mask = code_mask(tests)
+    own = set(_DEFINED.findall(mask)) | {word for use in _USE.findall(mask) for word in re.findall(r"\w+", use)}
+    names = [name for name in _PRELUDE if name not in exported and name not in own]
+    later = [path for name, path in _PRELUDE_2021.items() if edition >= "2021" and name not in exported | own]
+    if not names and not later:
+        return tests
+    lines = [f"use ::std::prelude::v1::{{{', '.join(names)}}};", *(f"use {path};" for path in later)]
+    block = "".join(f"\n#[allow(unused_imports)]\n{line}" for line in lines)
+    for glob in reversed(list(_GLOB_IMPORT.finditer(mask))):
+        if glob.group(1) not in _OWN_ROOTS:
+            tests = tests[: glob.end()] + block + tests[glob.end() :]
+    return tests
 
 
 def as_member(manifest: str, package: str) -> str | None:

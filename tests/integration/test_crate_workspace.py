@@ -63,7 +63,7 @@ def test_batched_equals_alone_on_answers_that_pass_fail_and_do_not_compile(shape
         "wrong": reference.replace('"triangle" => 3', '"triangle" => 5'),
         "no_panic": reference.replace('panic!("unknown shape {other}")', "0"),
         "type_error": reference.replace("=> 4", '=> "four"'),
-        "two_errors": reference.replace("=> 4", "=> four") + "fn g() -> u8 { \"x\" }\n",
+        "two_errors": reference.replace("=> 4", "=> four") + 'fn g() -> u8 { "x" }\n',
         "exits": reference.replace('other => panic!("unknown shape {other}")', "_ => std::process::exit(0)"),
         "markdown": f"Sure:\n```rust\n{reference}```\n",
         "linted": reference + "pub fn double(x: u32) -> u32 {\n    return x * 2;\n}\n",

@@ -11,7 +11,7 @@ import msgspec
 import pytest
 
 from sigil_eval.crates.cargo_build import CrateBuild, _as_alone
-from sigil_eval.crates.harnessed import as_member
+from sigil_eval.crates.harnessed import _exported, _pinned, as_member
 from sigil_eval.crates.mutants import crate_mutants
 from sigil_eval.crates.route import alone_reason, batch_key
 from sigil_eval.crates.task import CrateTask
@@ -173,3 +173,20 @@ def test_mutants_change_the_solution_in_each_way() -> None:
     assert mutants["operator"] == source.replace("a + 1 <", "a - 1 <")  # code only: the comment is left alone
     assert mutants["off_by_one"] in {source.replace("+ 1 <", "+ 2 <"), source.replace("< 3", "< 4")}
     assert all(text != source for text in mutants.values())
+
+
+def test_the_tests_get_std_macros_by_path_and_the_prelude_by_name() -> None:
+    tests = "#![allow(unused)]\nuse square::*;\nuse square::Result;\n"
+    tests += "#[test]\nfn t() { assert_eq!(area(2), 4); let _ = Some(1); }\n"
+    tests += "mod more {\n    use super::*;\n    use ::square :: shapes::*;\n}\n"
+    stub = "pub enum Error {}\npub fn area(side: u32) -> u32 { todo!() }\npub use std::vec::Vec;\n"
+    pinned = _pinned(tests, _exported([stub]), "2021")
+    assert pinned.startswith("#![allow(unused)]\nuse square::*;\n#[allow(unused_imports)]\nuse ::std::prelude")
+    assert pinned.count("use ::std::prelude::v1::") == 2  # after each glob of the answer's crate, not `super::*`
+    assert "::std::assert_eq!(area(2), 4)" in pinned
+    imported = pinned.split("use ::std::prelude::v1::{", 1)[1].split("}", 1)[0].split(", ")
+    assert "Some" in imported and "Err" in imported and "Box" in imported
+    assert "Result" not in imported  # the file imports the crate's own
+    assert "Vec" not in imported  # the task's crate exports it: the tests may mean it
+    assert "use ::std::convert::TryFrom;" in pinned  # the 2021 prelude, in a 2021 crate
+    assert "TryFrom" not in _pinned(tests, set(), "2018")
