@@ -15,7 +15,8 @@ from sigil_eval.records import CrateTaskResult
 from ..helpers import requires_firejail
 from ..integration.test_crate_judge import ROW
 
-WRONG = ROW["example"][".meta/example.rs"].replace('"square" => 4', '"square" => 5').replace('"triangle" => 3', '"triangle" => 0')
+RIGHT = ROW["example"][".meta/example.rs"]
+WRONG = RIGHT.replace('"square" => 4', '"square" => 5').replace('"triangle" => 3', '"triangle" => 0')
 ATTACKS = {
     "macros": WRONG
     + "#[macro_export]\nmacro_rules! assert_eq { ($($t:tt)*) => {} }\n"
