@@ -51,7 +51,7 @@ async def evaluate_crate_tasks(args: argparse.Namespace) -> int:
     known = {task.task_id: task for task in tasks}
     samples_path = Path(args.samples)
     out = Path(args.out) if args.out else samples_path.with_name(samples_path.name + "_results.jsonl")
-    await judge_crate_entries(tasks, read_samples(samples_path, known), None, out, args)
+    await judge_crate_entries(tasks, read_samples(samples_path, known), None, out, args, source=str(samples_path))
     return 0
 
 
@@ -63,7 +63,7 @@ async def run_crate_tasks(args: argparse.Namespace, settings: GenerationSettings
     entries = GeneratedEntries(
         generation, {task.task_id: task for task in tasks}, [t.task_id for t in tasks], settings.n
     )
-    await judge_crate_entries(tasks, entries.present(), entries.arriving(), out, args)
+    await judge_crate_entries(tasks, entries.present(), entries.arriving(), out, args, source=str(samples))
     stats = generation.stats
     print(
         f"  generated {stats.generated} of {stats.requested} asked, {stats.errors} errors: {samples}", file=sys.stderr
@@ -77,6 +77,8 @@ async def judge_crate_entries(
     arriving: AsyncIterator[Entry] | None,
     out: Path,
     args: argparse.Namespace,
+    *,
+    source: str,
 ) -> CrateReport:
     """Judge `present`, then what `arriving` yields, into `out` (journaled: the verdicts an earlier run left for
     the very same samples are kept), then write the rejections and the summary and print the report."""
@@ -90,7 +92,8 @@ async def judge_crate_entries(
 
     journal.open()
     try:
-        await judge_crate_samples(tasks, unjudged(journal, present, arriving), options, journal.append, rejections)
+        pending = unjudged(journal, present, arriving)
+        await judge_crate_samples(tasks, pending, options, journal.append, rejections, source)
     finally:
         journal.close()
     tally = CrateTally()

@@ -11,8 +11,10 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Ma
 from typing import Any
 
 import anyio
+import structlog
 
 from sigil_eval.crates.context import CrateContext
+from sigil_eval.crates.harnessed import unjudgeable
 from sigil_eval.crates.judge import judge_crate
 from sigil_eval.crates.route import batch_key
 from sigil_eval.crates.task import CrateTask
@@ -26,6 +28,7 @@ from sigil_eval.records import CrateTaskResult, Rejection, Sample
 from sigil_eval.runner.context import close_context, open_context
 from sigil_eval.runner.local import WorkerSlots
 
+log = structlog.get_logger("sigil_eval")
 CRATES_PER_WORKSPACE = 16  # a cargo build of more crates than this mostly waits on its slowest ones
 
 Item = tuple[CrateTask, Sample, int]
@@ -37,10 +40,15 @@ async def judge_crate_samples(
     options: EvalOptions,
     sink: Callable[[CrateTaskResult], None],
     rejections: list[Rejection],
+    source: str = "samples",
 ) -> None:
-    """Judge every sample of `items` (rejections go to `rejections`), handing each result to `sink`."""
+    """Judge every sample of `items` (rejections go to `rejections`), handing each result to `sink`. A sample of
+    a task no answer can be judged against is rejected (`source`, line, why)."""
     by_id = {task.task_id: task for task in tasks}
     keys = {task.task_id: batch_key(task) for task in tasks}
+    refused = {task.task_id: why for task in tasks if (why := unjudgeable(task))}
+    for why in refused.values():
+        log.warning("crate task not judged", reason=why)
     cache = await warm_crate_tasks(tasks, options.cache_dir)
     ctx = await open_context(options)
     crates = CrateContext(ctx, cache)
@@ -61,6 +69,8 @@ async def judge_crate_samples(
                 async for index, item in items:
                     if isinstance(item, Rejection):
                         rejections.append(item)
+                    elif item.task_id in refused:
+                        rejections.append(Rejection(source=source, line=index + 1, reason=refused[item.task_id]))
                     else:
                         await send.send((by_id[item.task_id], item, index))
     finally:

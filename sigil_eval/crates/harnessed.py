@@ -156,6 +156,17 @@ class HarnessedCrate:
     answer: tuple[str, ...]  # the files the answer wrote that are taken (where its clippy lints count)
 
 
+def unjudgeable(task: CrateTask) -> str | None:
+    """Why no answer to `task` can be judged — a test the harness cannot reach (one a macro writes, or inside a
+    function or block) — or None. Its answers are rejected, named; the other tasks go on."""
+    for path, text in sorted(task.tests.items()):
+        if _tests_of(text) is None:
+            return (
+                f"crate task {task.task_id}: {path}: a test sits where the harness cannot reach it (a macro or a block)"
+            )
+    return None
+
+
 def harnessed_crate(task: CrateTask, written: dict[str, str], harness: Path) -> HarnessedCrate:
     """The crate to build: the task's files, the answer's editable ones over them, the tests under our harness."""
     files = {**task.sources, **written}

@@ -175,14 +175,21 @@ def test_a_dependency_the_cache_lacks_stops_the_run_naming_it_never_scored(tmp_p
 @requires_firejail
 def test_the_api_gives_one_result_or_rejection_per_sample_in_order() -> None:
     task = task_from_row(ROW)
+    generated = "macro_rules! case { ($n:ident) => { #[test] fn $n() {} } }\ncase!(one);\n"
+    macro_made = task_from_row(ROW | {"slug": "made", "tests": {"tests/made.rs": generated}})
     samples = [
         {"task_id": "shapes", "completion": task.reference["src/lib.rs"]},
         {"task_id": "nope", "completion": "x"},
         Sample(task_id="shapes", completion=task.sources["src/lib.rs"]),
         {"completion": "no task id"},
+        {"task_id": "made", "completion": task.reference["src/lib.rs"]},
     ]
-    out = anyio.run(lambda: sigil_eval.evaluate_crates(samples, [task], clippy="off"))
-    assert [type(item).__name__ for item in out] == ["CrateTaskResult", "Rejection", "CrateTaskResult", "Rejection"]
-    first, unknown, stub, missing = out
+    out = anyio.run(lambda: sigil_eval.evaluate_crates(samples, [task, macro_made], clippy="off"))
+    kinds = [type(item).__name__ for item in out]
+    assert kinds == ["CrateTaskResult", "Rejection", "CrateTaskResult", "Rejection", "Rejection"]
+    first, unknown, stub, missing, made = out
     assert isinstance(first, CrateTaskResult) and first.passed and isinstance(stub, CrateTaskResult) and not stub.passed
     assert "unknown task_id 'nope'" in str(unknown) and "field 'task_id' missing" in str(missing)
+    # a task whose tests a macro writes cannot be judged by the harness: its answers are rejected, named, and the
+    # others go on
+    assert str(made).startswith("samples:5: crate task made: tests/made.rs: a test sits where the harness cannot")
