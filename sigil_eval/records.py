@@ -254,6 +254,7 @@ class RunStats(msgspec.Struct, kw_only=True):
     verify_mismatches: int = 0  # …whose isolated verdict differed (the isolated one is reported)
     batches: int = 0  # batch jobs (crates) compiled: fewer than requests shows the service pooling them
     shared_tests: int = 0  # batched mode: samples judged with their problem's tests compiled once for the batch
+    peak_jobs_in_flight: int = 0  # the most jobs the executor ran at once (at most its capacity)
 
     def route(self, why: IsolationReason) -> None:
         self.routed_isolated[why] = self.routed_isolated.get(why, 0) + 1
@@ -295,6 +296,7 @@ class Report(msgspec.Struct, kw_only=True):
     verify_mismatches: int = 0
     batches: int = 0
     shared_tests: int = 0
+    peak_jobs_in_flight: int = 0
     elapsed_s: float = 0.0
     samples_per_s: float = 0.0
     rejections: list[Rejection] = msgspec.field(default_factory=list)

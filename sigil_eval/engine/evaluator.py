@@ -240,11 +240,14 @@ class Evaluator:
     ) -> AsyncIterator[Result]:
         """Like `results`, for callers that number their own inputs (the CLI numbers file lines). `total`, when
         known, evens batches out so that every worker gets the same share. Input is read only a bounded
-        distance ahead of the verdicts (`READ_AHEAD_PER_WORKER`)."""
-        send, receive = anyio.create_memory_object_stream[Result](max_buffer_size=self.options.workers * 4)
+        distance ahead of the verdicts (`READ_AHEAD_PER_WORKER` per slot of the executor)."""
+        # the executor's capacity, not this process's workers: a 2-CPU driver of a 96-slot Ray cluster must read
+        # far enough ahead to keep every slot busy
+        capacity = self.executor.capacity
+        send, receive = anyio.create_memory_object_stream[Result](max_buffer_size=capacity * 4)
         run = anyio.CancelScope()  # this run's work: cancelled when its consumer stops, early or not
         watch = anyio.CancelScope()
-        read_ahead = anyio.Semaphore(READ_AHEAD_PER_WORKER * self.options.workers)
+        read_ahead = anyio.Semaphore(READ_AHEAD_PER_WORKER * capacity)
         self.tasks.start_soon(self._feed, items, total, send, run, read_ahead)
         self.tasks.start_soon(self._watch_stalls, watch)
         try:

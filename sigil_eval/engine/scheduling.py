@@ -111,6 +111,7 @@ class Scheduler:
         self._stats = stats
         self._stalls = stalls
         self._in_flight = anyio.Semaphore(executor.capacity)
+        self._running = 0  # jobs handed to the executor and not back yet
         self._rng = random.Random()  # picks the samples --verify-fraction re-judges alone
 
     async def run(
@@ -124,7 +125,7 @@ class Scheduler:
         async with send, anyio.create_task_group() as group:
             members_send, members = anyio.create_memory_object_stream[BatchItem]()
             grouping = self._options.share_tests
-            window = min(GROUPING_WINDOW * limit, READ_AHEAD_PER_WORKER * self._options.workers // 2)
+            window = min(GROUPING_WINDOW * limit, READ_AHEAD_PER_WORKER * self._executor.capacity // 2)
             filling = partial(
                 fill_batches,
                 window=window if grouping else limit,
@@ -160,6 +161,8 @@ class Scheduler:
         checking: Result | None = None,
     ) -> None:
         await self._in_flight.acquire()
+        self._running += 1
+        self._stats.peak_jobs_in_flight = max(self._stats.peak_jobs_in_flight, self._running)
         group.start_soon(self._execute, group, job, send, checking)
 
     async def _execute(
@@ -171,6 +174,7 @@ class Scheduler:
         try:
             outcome = await self._executor.execute(job)
         finally:
+            self._running -= 1
             self._in_flight.release()
         if checking is not None:
             await send.send(self._compared(checking, outcome.results[0]))

@@ -15,7 +15,7 @@ import pytest
 
 import sigil_eval
 from sigil_eval.engine.scheduling import READ_AHEAD_PER_WORKER
-from sigil_eval.records import BATCH, ISOLATED, JudgedBy, judged_alone
+from sigil_eval.records import BATCH, ISOLATED, JudgedBy, RunStats, judged_alone
 from sigil_eval.runner.jobs import BatchItem, BatchJob, IsolatedItem, IsolatedJob, Job, JobOutcome, JudgeSetup
 from sigil_eval.runner.results import finish
 
@@ -46,6 +46,7 @@ class FakeExecutor:
         self.jobs: list[Job] = []
         self.in_flight = 0
         self.most_in_flight = 0
+        self.filled = anyio.Event()  # set when as many jobs as it holds run at once
         self.cancelled = 0
         self.closed = False
 
@@ -61,6 +62,8 @@ class FakeExecutor:
         self.jobs.append(job)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        if self.in_flight == self._capacity:
+            self.filled.set()
         try:
             if self.hold is not None and len(self.jobs) > self.quick:
                 await self.hold.wait()
@@ -197,10 +200,11 @@ def test_stored_and_duplicate_verdicts_are_not_judged_again(tmp_path: Path) -> N
 
 
 def test_input_is_read_a_bounded_distance_ahead_of_the_verdicts() -> None:
-    """With every job held and room for more, the evaluator reads at most `READ_AHEAD_PER_WORKER × workers`
-    samples ahead of the verdicts (memory stays flat on any input)."""
+    """The evaluator reads at most `READ_AHEAD_PER_WORKER × capacity` samples ahead of the verdicts (memory stays
+    flat on any input): here one batch that would take any number of samples waits for company, and no verdict
+    comes."""
     hold = anyio.Event()
-    executor = FakeExecutor(capacity=10_000, hold=hold)
+    executor = FakeExecutor(capacity=1, hold=hold)
     read = 0
     bound = READ_AHEAD_PER_WORKER * 1
 
@@ -213,7 +217,12 @@ def test_input_is_read_a_bounded_distance_ahead_of_the_verdicts() -> None:
     async def main() -> int:
         async with (
             sigil_eval.Evaluator(
-                {"t": RETURN_ONE}, executor=executor, workers=1, reuse_verdicts=False, mode="isolated"
+                {"t": RETURN_ONE},
+                executor=executor,
+                workers=1,
+                reuse_verdicts=False,
+                batch_size=100_000,
+                batch_wait=30,
             ) as ev,
             anyio.create_task_group() as group,
         ):
@@ -224,15 +233,44 @@ def test_input_is_read_a_bounded_distance_ahead_of_the_verdicts() -> None:
 
             group.start_soon(consume)
             seen = -1
-            with anyio.fail_after(10):
-                while seen != read:  # until the reader stops: it waits for verdicts that cannot come
+            with anyio.fail_after(20):
+                while seen != read:  # until the reader stops, long before its batch stops waiting for company
                     seen = read
-                    await anyio.sleep(0.1)
-            hold.set()
+                    await anyio.sleep(0.5)
+            group.cancel_scope.cancel()  # the consumer stops: its jobs in flight are cancelled
         return seen
 
     seen = anyio.run(main)
     assert bound <= seen <= bound + 1
+
+
+def test_a_small_driver_keeps_a_large_executor_full() -> None:
+    """A 2-worker driver in front of a 96-slot executor (a Ray cluster): read-ahead and the grouping window follow
+    the executor's capacity, so 96 batches are in flight at once, not the ~50 that 2 workers' read-ahead holds."""
+    hold = anyio.Event()
+    executor = FakeExecutor(capacity=96, hold=hold)
+    samples = [answer(v) for v in range(96 * 20)]
+
+    async def main() -> RunStats:
+        async with (
+            sigil_eval.Evaluator(
+                {"t": RETURN_ONE}, executor=executor, workers=2, batch_size=20, batch_wait=0.05, reuse_verdicts=False
+            ) as ev,
+            anyio.create_task_group() as group,
+        ):
+
+            async def consume() -> None:
+                async for _ in ev.results(samples):
+                    pass
+
+            group.start_soon(consume)
+            with anyio.fail_after(30):
+                await executor.filled.wait()
+            hold.set()
+        return ev.stats
+
+    stats = anyio.run(main)
+    assert executor.most_in_flight == 96 and stats.peak_jobs_in_flight == 96
 
 
 def test_no_more_jobs_run_at_once_than_the_executor_holds() -> None:
