@@ -27,6 +27,9 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     serve.add_argument("--problems", help="problem set (default: the built-in set)")
     serve.add_argument("--token-env", help="environment variable holding the bearer token clients must send")
     serve.add_argument("--max-queue", type=int, default=20_000, help="samples accepted and not yet judged (then 429)")
+    serve.add_argument(
+        "--fifo", action="store_true", help="judge requests' samples first-in first-out (default: requests in turn)"
+    )
     serve.add_argument("--max-request-bytes", type=int, default=32 << 20, help="request body limit (then 413)")
     serve.add_argument(
         "--compile-credit",
@@ -68,7 +71,10 @@ async def serve_command(args: argparse.Namespace) -> int:
 
     token = service_token(args)
     limits = ServiceLimits(
-        max_pending=args.max_queue, max_request_bytes=args.max_request_bytes, compile_credit=args.compile_credit
+        max_pending=args.max_queue,
+        max_request_bytes=args.max_request_bytes,
+        compile_credit=args.compile_credit,
+        fair=not args.fifo,
     )
     evaluator = Evaluator(args.problems, options_from_args(args))
     async with open_pool(evaluator, limits) as pool:

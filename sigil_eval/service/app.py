@@ -32,16 +32,17 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sigil_eval.engine.evaluator import Evaluator
+from sigil_eval.engine.verdict_pool import VerdictPool
 from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.metrics.report import DEFAULT_KS, Tally
 from sigil_eval.records import Result, Sample
 from sigil_eval.rewards import reward_of
-from sigil_eval.service.pool import VerdictPool
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceLimits:
     max_pending: int = 20_000  # samples accepted and not yet judged, over all requests
+    fair: bool = True  # requests' samples fed in turn (`engine.verdict_pool`), not first-in first-out
     max_request_bytes: int = 32 << 20
     max_samples_per_request: int = 10_000
     retry_after_s: int = 1
@@ -96,6 +97,8 @@ async def _body(request: Request, limit: int) -> Any:
         return msgspec.json.decode(bytes(data))
     except msgspec.DecodeError as exc:
         raise _Refused(400, f"malformed JSON: {exc}") from None
+    except RecursionError:
+        raise _Refused(400, "malformed JSON: nested too deep") from None
 
 
 @asynccontextmanager
@@ -103,7 +106,7 @@ async def open_pool(evaluator: Evaluator, limits: ServiceLimits) -> AsyncIterato
     """Open `evaluator` (an InfraError here means the machine cannot evaluate: before any request is taken) and
     route its verdicts for as long as the block runs."""
     async with evaluator, anyio.create_task_group() as group:
-        pool = VerdictPool(evaluator, limits.max_pending)
+        pool = VerdictPool(evaluator, limits.max_pending, fair=limits.fair)
         await group.start(pool.run)
         try:
             yield pool
@@ -162,6 +165,8 @@ def create_app(pool: VerdictPool, *, token: str | None = None, limits: ServiceLi
             queries, prompts, labels = body.get("query"), body.get("prompts") or [], body.get("labels")
             if not (isinstance(queries, list) and isinstance(labels, list) and len(queries) == len(labels)):
                 raise _Refused(400, "query and labels must be lists of the same length")
+            if not isinstance(prompts, list):
+                raise _Refused(400, "prompts: a list (the prompt of each query), when given")
             items = [
                 {"task_id": label, "completion": _completion(query, prompts[i] if i < len(prompts) else "")}
                 for i, (query, label) in enumerate(zip(queries, labels, strict=True))
