@@ -3,7 +3,10 @@ remote variant against a running `sigil-eval serve`."""
 
 from __future__ import annotations
 
+import os
+
 import anyio
+import anyio.to_thread
 import pytest
 
 from sigil_eval.rewards import completion_text, remote_reward, trl_reward, verl_compute_score
@@ -43,6 +46,52 @@ def test_verl_compute_score() -> None:
         extra_infos=[None] * 3,
     )
     assert scores == [1.0, 0.0, 0.0]
+
+
+@requires_firejail
+def test_one_evaluator_serves_every_call_from_any_loop_thread_or_forked_child() -> None:
+    """Opened once on first use; calls from two event loops, a plain thread and concurrent callers share it; a
+    forked child (a dataloader worker) opens its own; closing it twice is harmless, and a later call reopens."""
+    compute_score = verl_compute_score(EXAMPLE_PROBLEMS, clippy="off", reuse_verdicts=False)
+    judge = compute_score.judge  # type: ignore[attr-defined]
+    reward = trl_reward(EXAMPLE_PROBLEMS, clippy="off", reuse_verdicts=False)
+
+    def score(solution: str) -> float:
+        return compute_score(data_sources=["s"], solution_strs=[solution], ground_truths=["Example/0"])[0]
+
+    assert score(RIGHT) == 1.0
+    opened = judge._open
+    assert anyio.run(lambda: reward(prompts=["p"], completions=[WRONG], task_id=["Example/0"])) == [0.0]
+    assert anyio.run(lambda: anyio.to_thread.run_sync(score, RIGHT)) == 1.0  # another loop, another thread
+
+    async def together() -> list[float]:
+        scores: list[float] = []
+
+        async def one(solution: str) -> None:
+            scores.append(await anyio.to_thread.run_sync(score, solution))
+
+        async with anyio.create_task_group() as group:
+            for solution in (RIGHT, WRONG, RIGHT, BROKEN):
+                group.start_soon(one, solution)
+        return sorted(scores)
+
+    assert anyio.run(together) == [0.0, 0.0, 1.0, 1.0]
+    assert judge._open is opened and opened.pool.requests == 6  # one evaluator, every call through it
+
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # a dataloader worker: its parent's judge thread is not here
+        try:
+            os.write(write, str(score(RIGHT)).encode())
+            judge.close()  # as its exit would
+        finally:
+            os._exit(0)
+    os.close(write)
+    assert os.read(read, 16) == b"1.0" and os.waitpid(child, 0)[1] == 0
+    judge.close()
+    judge.close()
+    assert score(WRONG) == 0.0 and judge._open is not opened
+    judge.close()
 
 
 @requires_firejail
