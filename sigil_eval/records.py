@@ -170,6 +170,10 @@ class Result(msgspec.Struct, kw_only=True, omit_defaults=False):
     # `--tests plus`, for a problem with plus cases: the verdict on its base tests alone (`passed` is the verdict
     # on base + plus); None for a problem without plus cases
     base_passed: bool | None = None
+    # a problem whose tests are recorded cases: how many of them returned the expected value (every case runs,
+    # right or wrong, until the sample stops), of how many; None for tests that are not cases. The dense reward.
+    cases_passed: int | None = None
+    cases_total: int | None = None
 
 
 class CrateTaskResult(msgspec.Struct, kw_only=True):
@@ -200,6 +204,7 @@ class CrateTaskResult(msgspec.Struct, kw_only=True):
 AGREED_FIELDS = (
     "passed",
     "base_passed",
+    "cases_passed",
     "error_type",
     "compile_ok",
     "test_ok",

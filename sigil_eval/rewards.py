@@ -1,7 +1,9 @@
 """Rewards for RL loops: in process (no server) for TRL and verl, and a remote variant that asks `sigil-eval serve`.
 
-Reward values: 1.0 for a pass, 0.0 otherwise; `compile_credit` (default 0.0) is partial credit for a sample that
-compiles but fails its tests. A sample that cannot be judged at all (an unknown task id) gets None from the TRL
+Reward values (`reward_of`): `reward="pass"` (the default), 1.0 for a pass, 0.0 otherwise, and `compile_credit`
+(default 0.0) for a sample that compiles but fails its tests; `reward="fraction"`, the share of the problem's
+recorded cases that returned the expected value (`Result.cases_passed / cases_total`) — see docs/serving-and-rl.md
+for how each can be gamed. A sample that cannot be judged at all (an unknown task id) gets None from the TRL
 function (TRL's "not applicable") and 0.0 from verl's, and is logged.
 
 Each adapter keeps one evaluator for the life of its process (`SharedJudge`): opened on the first call, in a
@@ -25,7 +27,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 import anyio.abc
@@ -42,11 +44,18 @@ log = structlog.get_logger("sigil_eval")
 CALL_BATCH_WAIT = 0.02  # seconds a reward call's partial batch waits for company (the service's default is 0.3)
 
 
-def reward_of(result: Result, compile_credit: float = 0.0) -> float:
-    """1.0 for a pass; `compile_credit` for a sample that compiled but failed; 0.0 otherwise."""
+RewardMode = Literal["pass", "fraction"]
+
+
+def reward_of(result: Result, compile_credit: float = 0.0, reward: RewardMode = "pass") -> float:
+    """`pass`: 1.0 for a pass; `compile_credit` for a sample that compiled but failed; 0.0 otherwise. `fraction`:
+    the share of the problem's recorded cases that returned the expected value (a problem whose tests are not
+    cases: 1.0 or 0.0, as `pass`)."""
+    if reward == "fraction" and result.cases_total:
+        return (result.cases_passed or 0) / result.cases_total
     if result.passed:
         return 1.0
-    return compile_credit if result.compile_ok else 0.0
+    return compile_credit if result.compile_ok and reward == "pass" else 0.0
 
 
 def completion_text(completion: Any) -> str:
@@ -172,7 +181,12 @@ def _log_rejections(rejections: list[Rejection]) -> None:
 
 
 def trl_reward(
-    problems: ProblemsArg = None, *, task_id_column: str = "task_id", compile_credit: float = 0.0, **options: Any
+    problems: ProblemsArg = None,
+    *,
+    task_id_column: str = "task_id",
+    compile_credit: float = 0.0,
+    reward: RewardMode = "pass",
+    **options: Any,
 ) -> Callable[..., Awaitable[list[float | None]]]:
     """An async TRL reward function `(prompts, completions, **kwargs) -> list[float | None]`; the task id of each
     sample comes from the dataset column `task_id_column` (TRL passes every column as a keyword)."""
@@ -183,14 +197,14 @@ def trl_reward(
         if task_id_column not in kwargs:
             raise KeyError(f"the dataset has no column {task_id_column!r} naming each sample's problem")
         results = await judge.judge_async(list(kwargs[task_id_column]), [completion_text(c) for c in completions])
-        return [None if r is None else reward_of(r, compile_credit) for r in results]
+        return [None if r is None else reward_of(r, compile_credit, reward) for r in results]
 
     sigil_eval_rust.judge = judge  # type: ignore[attr-defined]  # to close it early, or to look at it
     return sigil_eval_rust
 
 
 def verl_compute_score(
-    problems: ProblemsArg = None, *, compile_credit: float = 0.0, **options: Any
+    problems: ProblemsArg = None, *, compile_credit: float = 0.0, reward: RewardMode = "pass", **options: Any
 ) -> Callable[..., list[float]]:
     """verl's batch reward: `compute_score(data_sources, solution_strs, ground_truths, extra_infos)` → a float per
     solution. The ground truth is the task id (or a dict holding `task_id`). Called from verl's synchronous reward
@@ -206,17 +220,22 @@ def verl_compute_score(
     ) -> list[float]:
         task_ids = [g["task_id"] if isinstance(g, dict) else str(g) for g in ground_truths]
         results = judge.judge(task_ids, list(solution_strs))
-        return [0.0 if r is None else reward_of(r, compile_credit) for r in results]
+        return [0.0 if r is None else reward_of(r, compile_credit, reward) for r in results]
 
     compute_score.judge = judge  # type: ignore[attr-defined]
     return compute_score
 
 
 def remote_reward(
-    url: str, *, token_env: str | None = None, task_id_column: str = "task_id", timeout: float = 600.0
+    url: str,
+    *,
+    token_env: str | None = None,
+    task_id_column: str = "task_id",
+    timeout: float = 600.0,
+    reward: RewardMode = "pass",
 ) -> Callable[..., Awaitable[list[float | None]]]:
     """Like `trl_reward`, judged by a `sigil-eval serve` at `url` (the bearer token from `token_env`), so that many
-    trainer processes share one judge and its batches. Rewards are 1.0 for a pass, else 0.0."""
+    trainer processes share one judge and its batches. `reward` as for `reward_of` (no compile credit)."""
     require_extra("serve", "remote_reward", modules=("httpx",))  # the client of the service needs only httpx
     import httpx
 
@@ -232,7 +251,8 @@ def remote_reward(
         async with httpx.AsyncClient(timeout=timeout, headers=headers) as client:
             response = await client.post(url.rstrip("/") + "/v1/evaluate", json={"samples": samples})
             response.raise_for_status()
-        return [reward_of(Result(**r)) if "rejected" not in r else None for r in response.json()["results"]]
+        results = response.json()["results"]
+        return [reward_of(Result(**r), reward=reward) if "rejected" not in r else None for r in results]
 
     return sigil_eval_rust_remote
 

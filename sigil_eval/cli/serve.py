@@ -30,6 +30,12 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     serve.add_argument(
         "--fifo", action="store_true", help="judge requests' samples first-in first-out (default: requests in turn)"
     )
+    serve.add_argument(
+        "--reward",
+        choices=["pass", "fraction"],
+        default="pass",
+        help="/get_reward: 1.0 for a pass (plus --compile-credit), or the share of a problem's cases passed",
+    )
     serve.add_argument("--max-request-bytes", type=int, default=32 << 20, help="request body limit (then 413)")
     serve.add_argument(
         "--compile-credit",
@@ -75,6 +81,7 @@ async def serve_command(args: argparse.Namespace) -> int:
         max_request_bytes=args.max_request_bytes,
         compile_credit=args.compile_credit,
         fair=not args.fifo,
+        reward=args.reward,
     )
     evaluator = Evaluator(args.problems, options_from_args(args))
     async with open_pool(evaluator, limits) as pool:

@@ -312,7 +312,8 @@ class Evaluator:
         """A final Result (refused by policy, no code, a stored verdict), a job member (BatchItem or
         IsolatedItem), or FOLLOWING when a sample of this run with the same program is being judged."""
         problem = self.problem_set.problems[sample.task_id]
-        result = base_result(sample, index, oracle_proof=bool(problem.cases) and self.judge_setup.values_kept_out)
+        oracle_proof = bool(problem.cases) and self.judge_setup.values_kept_out
+        result = base_result(sample, index, oracle_proof=oracle_proof, cases=len(problem.cases) or None)
         if self.options.policy and (refused := policy_failure(problem, sample, result)):
             return refused
         program = self._assemble(sample.task_id, sample.completion)

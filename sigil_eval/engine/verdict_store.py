@@ -19,7 +19,7 @@ import msgspec
 from sigil_eval.errors import StoreError
 from sigil_eval.records import STORE, ErrorType, Problem, Result, RunStats
 
-STORE_VERSION = 3
+STORE_VERSION = 4  # 4: cases_passed
 VERDICT_FIELDS = (
     "compile_ok",
     "test_ok",
@@ -32,6 +32,7 @@ VERDICT_FIELDS = (
     "passed",
     "result",
     "base_passed",
+    "cases_passed",
 )
 
 
@@ -47,6 +48,7 @@ class StoredVerdict(msgspec.Struct, array_like=True):
     passed: bool
     result: str
     base_passed: bool | None
+    cases_passed: int | None
 
 
 def verdict_key_prefix(settings: dict[str, Any], problem: Problem) -> bytes:

@@ -245,6 +245,14 @@ def mismatch(
     return None
 
 
+def cases_right(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> int:
+    """How many cases got exactly one value, and the expected one (none when the record is unreadable)."""
+    got = _read(values, total_bytes, len(cases))
+    if isinstance(got, str):
+        return 0
+    return sum(1 for i, case in enumerate(cases) if i in got and compares(case, got[i], ty))
+
+
 def first_wrong_value(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> str | None:
     """For a run that stopped early: the first case, in order, whose recorded value is wrong, when every case
     before it was recorded and right (where in-process asserts would have failed first); else None."""

@@ -56,6 +56,8 @@ def to_result(result: Result, outcome: SampleOutcome, *, clippy: ClippyMode, com
     result.run_time_ms = None if outcome.run_ms is None else round(outcome.run_ms, 3)
     result.test_ok = verdict.passed
     result.base_passed = verdict.base_passed
+    if result.cases_total is not None and verdict.cases_passed is not None:
+        result.cases_passed = verdict.cases_passed
     if not verdict.passed:
         return finish(result, verdict.error_type or "runtime_error", verdict.reason, stable_stderr(outcome.run_output))
     if clippy == "required":

@@ -22,7 +22,8 @@ def stable_stderr(text: str, keep: int = 8000) -> str:
     return _THREAD_ID.sub(r"\1 panicked", text)[-keep:]
 
 
-def base_result(sample: Sample, index: int, *, oracle_proof: bool) -> Result:
+def base_result(sample: Sample, index: int, *, oracle_proof: bool, cases: int | None = None) -> Result:
+    """A started record for `sample`; `cases`: its problem's recorded cases, when its tests are cases."""
     return Result(
         task_id=sample.task_id,
         completion=sample.completion,
@@ -30,13 +31,15 @@ def base_result(sample: Sample, index: int, *, oracle_proof: bool) -> Result:
         sample_index=index,
         main_free=is_main_free(sample.completion),
         oracle_proof=oracle_proof,
+        cases_total=cases,
+        cases_passed=0 if cases else None,  # until a run says more
     )
 
 
 def fresh_result(result: Result) -> Result:
     """A new record for the same sample: nothing an earlier attempt at judging it noted carries over."""
     sample = Sample(task_id=result.task_id, completion=result.completion, completion_id=result.completion_id)
-    return base_result(sample, result.sample_index, oracle_proof=result.oracle_proof)
+    return base_result(sample, result.sample_index, oracle_proof=result.oracle_proof, cases=result.cases_total)
 
 
 def finish(result: Result, error_type: ErrorType | None, reason: str = "", stderr: str = "") -> Result:

@@ -6,7 +6,7 @@ import re
 import signal
 from dataclasses import dataclass
 
-from sigil_eval.program.oracle import first_wrong_value, mismatch, result_type
+from sigil_eval.program.oracle import cases_right, first_wrong_value, mismatch, result_type
 from sigil_eval.records import ErrorType, Problem
 from sigil_eval.runner.harness_protocol import ChildRecord
 from sigil_eval.runner.process import ProcessOutcome
@@ -22,6 +22,7 @@ class TestVerdict:
     # a problem with plus cases (`Problem.plus_from`): whether its own cases, the ones before the plus cases, all
     # got the right value (the verdict the base tests alone would give); None for any other problem
     base_passed: bool | None = None
+    cases_passed: int | None = None  # a problem with cases: how many returned the expected value
 
 
 def _signal_name(number: int) -> str:
@@ -120,16 +121,17 @@ def judge_values(problem: Problem, run: TestVerdict, values: bytes, total_bytes:
     """An oracle test's run (calls only) and the values it returned. A run that finished: the values decide. A
     run that did not (a panic, a timeout, a signal): if a value it returned before that was wrong, the verdict is
     that wrong value, as the asserts, which run in order and stop at the first failure, would have said in
-    process; otherwise the run's own failure."""
+    process; otherwise the run's own failure. Either way, how many cases got the expected value."""
     ty = result_type(problem.result_type)
     base = None
     if problem.plus_from is not None:
         base = mismatch(problem.cases, ty, values, total_bytes, only_first=problem.plus_from) is None
+    right = cases_right(problem.cases, ty, values, total_bytes)
     if not run.passed:
         wrong = first_wrong_value(problem.cases, ty, values, total_bytes)
         failed = run if wrong is None else TestVerdict(False, "assertion_failure", wrong)
-        return TestVerdict(False, failed.error_type, failed.reason, base)
+        return TestVerdict(False, failed.error_type, failed.reason, base, right)
     reason = mismatch(problem.cases, ty, values, total_bytes)
     if reason is not None:
-        return TestVerdict(False, "assertion_failure", reason, base)
-    return TestVerdict(True, None, f"{len(problem.cases)} recorded case(s) returned the expected values", base)
+        return TestVerdict(False, "assertion_failure", reason, base, right)
+    return TestVerdict(True, None, f"{len(problem.cases)} recorded case(s) returned the expected values", base, right)

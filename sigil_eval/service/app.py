@@ -36,13 +36,14 @@ from sigil_eval.engine.verdict_pool import VerdictPool
 from sigil_eval.inputs.samples import sample_from_object
 from sigil_eval.metrics.report import DEFAULT_KS, Tally
 from sigil_eval.records import Result, Sample
-from sigil_eval.rewards import reward_of
+from sigil_eval.rewards import RewardMode, reward_of
 
 
 @dataclass(frozen=True, slots=True)
 class ServiceLimits:
     max_pending: int = 20_000  # samples accepted and not yet judged, over all requests
     fair: bool = True  # requests' samples fed in turn (`engine.verdict_pool`), not first-in first-out
+    reward: RewardMode = "pass"  # /get_reward's rewards (`rewards.reward_of`)
     max_request_bytes: int = 32 << 20
     max_samples_per_request: int = 10_000
     retry_after_s: int = 1
@@ -174,7 +175,7 @@ def create_app(pool: VerdictPool, *, token: str | None = None, limits: ServiceLi
             out, _ = await judged(items)
         except _Refused as refused:
             return _error(refused.status, str(refused), refused.headers)
-        rewards = [reward_of(r, limits.compile_credit) if isinstance(r, Result) else 0.0 for r in out]
+        rewards = [reward_of(r, limits.compile_credit, limits.reward) if isinstance(r, Result) else 0.0 for r in out]
         rejected = [r for r in out if not isinstance(r, Result)]
         return _json({"rewards": rewards, **({"rejected": rejected} if rejected else {})})
 

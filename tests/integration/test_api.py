@@ -86,6 +86,7 @@ def test_verify_fraction_rejudges_batched_samples_alone() -> None:
 PLANTED: dict[str, Any] = {
     "passed": lambda r: not r.passed,
     "base_passed": lambda r: not r.base_passed,
+    "cases_passed": lambda r: (r.cases_passed or 0) + 1,
     "error_type": lambda r: "runtime_error",
     "compile_ok": lambda r: not r.compile_ok,
     "test_ok": lambda r: not r.test_ok,

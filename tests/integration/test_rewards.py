@@ -9,10 +9,12 @@ import anyio
 import anyio.to_thread
 import pytest
 
+from sigil_eval.data import get_human_eval_dataset
+from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.rewards import completion_text, remote_reward, trl_reward, verl_compute_score
 
 from ..e2e.test_service import Service
-from ..helpers import EXAMPLE_PROBLEMS, requires_firejail
+from ..helpers import EXAMPLE_PROBLEMS, judge, requires_firejail
 
 RIGHT, WRONG, BROKEN = "    a + b\n}\n", "    a * b\n}\n", "    a +\n}\n"
 
@@ -105,3 +107,29 @@ def test_remote_reward_against_the_service() -> None:
         assert rewards == [1.0, 0.0, None]
     finally:
         service.stop()
+
+
+@requires_firejail
+def test_the_fraction_of_cases_passed_is_the_same_batched_and_alone_and_a_dense_reward() -> None:
+    """HumanEval/53 (`add`, 105 recorded cases): an answer right only for small x passes some of them; every
+    case runs, right or wrong, so the count is the answer's, batched or alone."""
+    problems = load_problem_set(get_human_eval_dataset())
+    partial = "    if x < 5 { x + y } else { 0 }\n}\n"
+    bodies = [partial, "    x + y\n}\n", "    x - \n}\n", "    if x == 0 { panic!() }\n    x + y\n}\n"]
+    samples = [{"task_id": "HumanEval/53", "completion": body} for body in bodies]
+    batched = judge(samples, problems, clippy="off", reuse_verdicts=False)
+    alone = judge(samples, problems, clippy="off", reuse_verdicts=False, mode="isolated")
+    assert [r.cases_passed for r in batched] == [r.cases_passed for r in alone]
+    some, right, broken, panics = batched
+    assert right.cases_passed == right.cases_total == 105 and broken.cases_passed == 0
+    assert some.cases_total == 105 and 0 < (some.cases_passed or 0) < 105
+    assert panics.cases_passed == 0  # the first case panics: nothing after it ran
+    compute_score = verl_compute_score(problems, reward="fraction", clippy="off", reuse_verdicts=False)
+    scores = compute_score(
+        data_sources=["s"] * 2, solution_strs=[partial, RIGHT_53], ground_truths=["HumanEval/53"] * 2
+    )
+    assert scores == [pytest.approx((some.cases_passed or 0) / 105), 1.0]
+    compute_score.judge.close()  # type: ignore[attr-defined]
+
+
+RIGHT_53 = "    x + y\n}\n"
