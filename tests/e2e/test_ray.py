@@ -8,7 +8,7 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +120,65 @@ def test_a_node_killed_mid_run_loses_no_line(cluster: Any, builtin: ProblemSet) 
     assert [r.passed for r in results] == [r.passed for r in local]
     cluster.add_node(num_cpus=1)  # for whatever runs after
     cluster.wait_for_nodes()
+
+
+def test_a_node_lost_while_the_service_answers_loses_no_verdict(cluster: Any, builtin: ProblemSet) -> None:
+    """`serve --backend ray` as the command runs it (uvicorn over one pool whose Ray actors live as long as the
+    service), four concurrent HTTP clients, and a node removed while their samples are judged: every request gets
+    a verdict for each of its samples, each judged once, the local backend's verdicts."""
+    import httpx
+    import uvicorn
+
+    from sigil_eval.service.app import QuietServer, ServiceLimits, create_app, open_pool
+
+    from .test_service import free_port
+
+    requests = [mixed_samples(builtin, 160)[i::4] for i in range(4)]
+    port = free_port()
+    victim = cluster.list_all_nodes()[-1]
+
+    answers: list[list[dict[str, Any]]] = [[] for _ in requests]
+    metrics: dict[str, Any] = {}
+
+    async def main() -> int:
+        evaluator = sigil_eval.Evaluator(builtin, backend="ray", clippy="off", reuse_verdicts=False, batch_size=8)
+        limits = ServiceLimits()
+        async with open_pool(evaluator, limits) as pool, anyio.create_task_group() as group:
+            config = uvicorn.Config(create_app(pool, limits=limits), port=port, log_level="warning", lifespan="off")
+            server = QuietServer(config)
+            group.start_soon(server.serve)
+            await until(lambda: server.started)
+
+            async def client(number: int, http: httpx.AsyncClient) -> None:
+                response = await http.post("/v1/evaluate", json={"samples": requests[number]})
+                response.raise_for_status()
+                answers[number] = response.json()["results"]
+
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=600) as http:
+                async with anyio.create_task_group() as clients:
+                    for number in range(len(requests)):
+                        clients.start_soon(client, number, http)
+                    await until(lambda: pool.judged >= 20)  # under way
+                    await anyio.to_thread.run_sync(cluster.remove_node, victim)
+                metrics.update((await http.get("/metrics")).json())
+            retried = int(evaluator.executor.retried)  # type: ignore[attr-defined]
+            server.should_exit = True
+        return retried
+
+    retried = anyio.run(main)
+    assert retried >= 1, "the lost node's jobs went to another actor"
+    assert metrics["judged"] == sum(len(r) for r in requests), "every sample judged once"
+    for sent, got in zip(requests, answers, strict=True):
+        assert [r["sample_index"] for r in got] == list(range(len(sent)))
+        local = judge(sent, builtin, clippy="off", workers=2, batch_size=10)
+        assert [r["passed"] for r in got] == [r.passed for r in local]
+    cluster.add_node(num_cpus=1)  # for whatever runs after
+    cluster.wait_for_nodes()
+
+
+async def until(check: Callable[[], bool]) -> None:
+    for _ in range(6000):
+        if check():
+            return
+        await anyio.sleep(0.05)
+    raise AssertionError("waited 5 minutes")
