@@ -34,12 +34,33 @@ def samples() -> list[dict[str, object]]:
     return rows
 
 
-async def judge(rows: list[dict[str, object]], **options: object) -> tuple[float, sigil_eval.Evaluator]:
+IN_FLIGHT: list[tuple[float, int]] = []  # (seconds into the Ray run, jobs on the actors)
+
+
+TIMINGS: list[tuple[float, float]] = []  # the Ray executor's (at the driver, on the node) per job
+
+
+async def judge(rows: list[dict[str, object]], **options: object) -> float:
     started = time.perf_counter()
-    async with sigil_eval.Evaluator(None, reuse_verdicts=False, batch_size=20, **options) as ev:
+    async with (
+        sigil_eval.Evaluator(None, reuse_verdicts=False, batch_size=20, **options) as ev,
+        anyio.create_task_group() as group,
+    ):
+        if options.get("backend") == "ray":
+            group.start_soon(watch_in_flight, ev, started)
         count = sum([1 async for _ in ev.results(rows)])
+        group.cancel_scope.cancel()
+        if options.get("backend") == "ray":
+            TIMINGS.extend(ev.executor.timings)  # type: ignore[attr-defined]  # read while it is open
     assert count == len(rows)
-    return time.perf_counter() - started, ev
+    return time.perf_counter() - started
+
+
+async def watch_in_flight(ev: sigil_eval.Evaluator, started: float) -> None:
+    actors = ev.executor._actors  # type: ignore[attr-defined]
+    while True:
+        IN_FLIGHT.append((time.perf_counter() - started, sum(actor.busy for actor in actors)))
+        await anyio.sleep(0.25)
 
 
 def main() -> int:
@@ -47,13 +68,21 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--nodes", type=int, default=4, help="for the projection")
     parser.add_argument("--cores", type=int, default=24, help="per node, for the projection")
+    parser.add_argument(
+        "--declared-cpus",
+        type=int,
+        default=0,
+        help="the Ray node's logical CPUs (default --workers; more: a big cluster)",
+    )
+    parser.add_argument("--driver-workers", type=int, default=0, help="the driver's --workers (default --workers)")
     args = parser.parse_args()
     rows = samples()
-    local_wall, _ = anyio.run(lambda: judge(rows, workers=args.workers))
-    ray.init(num_cpus=args.workers, log_to_driver=False)
+    local_wall = anyio.run(lambda: judge(rows, workers=args.workers))
+    ray.init(num_cpus=args.declared_cpus or args.workers, log_to_driver=False)
     try:
-        ray_wall, ev = anyio.run(lambda: judge(rows, workers=args.workers, backend="ray"))
-        timings = ev._executor.timings  # type: ignore[union-attr]
+        driver = args.driver_workers or args.workers
+        ray_wall = anyio.run(lambda: judge(rows, workers=driver, backend="ray"))
+        timings = TIMINGS
     finally:
         ray.shutdown()
     job_s = statistics.median(on_node for _, on_node in timings)
@@ -64,6 +93,13 @@ def main() -> int:
     print(f"local: {local_wall:.1f} s = {len(rows) / local_wall:.1f} samples/s on {args.workers} workers")
     print(f"ray:   {ray_wall:.1f} s = {len(rows) / ray_wall:.1f} samples/s (actor start-up and warm-up included)")
     print(f"per job: median {job_s * 1000:.0f} ms on the node, dispatch {dispatch_s * 1000:.1f} ms = {share:.1%}")
+    capacity = args.declared_cpus or args.workers
+    peak = max(count for _, count in IN_FLIGHT)
+    print(
+        f"jobs in flight on {capacity} Ray slots (driver: {args.driver_workers or args.workers} workers): peak {peak}"
+    )
+    shown = IN_FLIGHT[:: max(1, len(IN_FLIGHT) // 12)]
+    print("  " + "  ".join(f"{t:.0f}s:{count}" for t, count in shown))
     projected = per_core * args.cores * args.nodes * (1 - share)
     print(
         f"projection: {per_core:.1f} samples/s per core × {args.cores} cores × {args.nodes} nodes × "
