@@ -9,9 +9,6 @@ requests' latency p50/p99 and the whole load's throughput (samples/s), and the t
 from __future__ import annotations
 
 import argparse
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,25 +19,14 @@ import httpx
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from service_load import EXE, workload  # a sibling bench script
+from service_load import serving, workload  # a sibling bench script
 
 
 def run_mode(
     fifo: bool, requests: list[list[dict[str, Any]]], small: list[dict[str, Any]], workers: int
 ) -> dict[str, Any]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    argv = [EXE, "serve", "--port", str(port), "--workers", str(workers), "--no-reuse", "--clippy", "off"]
-    server = subprocess.Popen([*argv, *(["--fifo"] if fifo else [])], stderr=subprocess.DEVNULL)
-    try:
-        while True:
-            try:
-                httpx.get(url + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    flags = ["--workers", str(workers), "--no-reuse", "--clippy", "off", *(["--fifo"] if fifo else [])]
+    with serving(*flags) as (url, _):
         small_latencies: list[float] = []
         done = anyio.Event()
 
@@ -70,9 +56,6 @@ def run_mode(
             return wall
 
         wall = anyio.run(load)
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=120)
     total = sum(len(rows) for rows in requests)
     p50, p99 = np.percentile(small_latencies, [50, 99])
     return {"wall": wall, "throughput": total / wall, "p50": p50, "p99": p99, "smalls": len(small_latencies)}

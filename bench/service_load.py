@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,29 @@ def workload(clients: int, per_client: int) -> list[list[dict[str, Any]]]:
     return out
 
 
+@contextmanager
+def serving(*flags: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`sigil-eval serve` on a free loopback port with `flags`, up and healthy: (its URL, its process); stopped
+    with SIGINT (requests in flight finish) at the end."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([EXE, "serve", "--port", str(port), *flags], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url, server
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=120)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=16)
@@ -54,20 +79,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     requests = workload(args.clients, args.samples)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [EXE, "serve", "--port", str(port), "--workers", str(args.workers), "--no-reuse"], stderr=subprocess.DEVNULL
-    )
-    try:
-        while True:
-            try:
-                httpx.get(url + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with serving("--workers", str(args.workers), "--no-reuse") as (url, _):
         latencies: list[float] = []
 
         async def client(rows: list[dict[str, Any]], http: httpx.AsyncClient) -> None:
@@ -85,9 +97,6 @@ def main() -> int:
         anyio.run(load)
         wall = time.perf_counter() - started
         metrics = httpx.get(url + "/metrics").json()
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=60)
     total = args.clients * args.samples
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "samples.jsonl"

@@ -15,9 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,12 +23,14 @@ from typing import Any
 import anyio
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from service_load import serving  # a sibling bench script
+
 from sigil_eval.data import get_human_eval_dataset
 from sigil_eval.inputs.problemsets import load_problem_set
 from sigil_eval.runner.limits import RUN_UID_BASE
 from sigil_eval.runner.scratch import OWNER_FILE, PREFIX
 
-EXE = str(Path(sys.executable).with_name("sigil-eval"))
 ATTACKS = {
     "endless_loop": "    loop {}\n}\n",
     "output_flood": '    loop { println!("{}", "x".repeat(4096)); }\n}\n',
@@ -40,12 +39,6 @@ ATTACKS = {
 }
 # what may grow from start to end: RSS (MiB, allocator slack), descriptors, scratch entries, sandbox processes
 FLAT = {"rss_mib": 64.0, "fds": 8, "scratch_entries": 4, "sandbox_processes": 0}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def snapshot(pid: int) -> dict[str, float]:
@@ -128,24 +121,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
     args = parser.parse_args()
-    port = free_port()
-    argv = [EXE, "serve", "--port", str(port), "--workers", str(args.workers), "--clippy", "off", "--no-reuse"]
-    argv += ["--timeout", "2", "--max-queue", "100000"]
-    server = subprocess.Popen(argv, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    flags = ["--workers", str(args.workers), "--clippy", "off", "--no-reuse", "--timeout", "2", "--max-queue", "100000"]
+    with serving(*flags) as (url, server):
         time.sleep(2)  # the first snapshot after the warm-up
         figures = anyio.run(soak, url, server.pid, args.seconds, args.clients)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=120)
     grown = {k: figures["end"][k] - figures["start"][k] for k in FLAT}
     ok = not figures["failed"] and not figures["changed"] and all(grown[k] <= FLAT[k] for k in FLAT)
     if args.json:

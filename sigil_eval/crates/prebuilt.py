@@ -3,9 +3,10 @@ the harness and those dependencies compiled once — in the sandbox, offline, as
 them — and kept in the crate cache; every judged crate or workspace of that set starts from a copy, so cargo finds
 them fresh and compiles only the answers' crates.
 
-Building a set's template (the task's manifest, an empty library) is also the check that the set's dependencies
-build offline from the cache: when they do not, no answer is to blame, and the run stops naming the task and
-cargo's reason (`StoreError`), rather than scoring every answer to it as a compile error.
+A template that does not build (its dependencies do not build offline from the cache, or the task's manifest
+names files an empty library lacks) gives no prebuilt directory: the set's crates build from nothing, and a
+build that cargo stops before compiling anything is an infrastructure error naming the task (`judge`), never an
+answer's compile error.
 """
 
 from __future__ import annotations
@@ -18,14 +19,16 @@ import tempfile
 from pathlib import Path
 
 import anyio
+import structlog
 
 from sigil_eval.crates.cargo_build import BUILD_PROFILE, cargo_build
 from sigil_eval.crates.harnessed import as_member, harnessed_crate
 from sigil_eval.crates.route import batch_key
 from sigil_eval.crates.task import CrateTask
 from sigil_eval.crates.warm import CrateCache
-from sigil_eval.errors import StoreError
 from sigil_eval.runner.context import JobContext
+
+log = structlog.get_logger("sigil_eval")
 
 
 class PrebuiltTargets:
@@ -34,6 +37,7 @@ class PrebuiltTargets:
     def __init__(self, ctx: JobContext, cache: CrateCache) -> None:
         self._ctx, self._cache = ctx, cache
         self._locks: dict[str, anyio.Lock] = {}
+        self._unbuildable: set[str] = set()  # keys whose template did not build (tried once a run)
 
     async def for_task(self, task: CrateTask) -> Path | None:
         """The prebuilt target directory for `task`'s crate (None: its manifest is one the template cannot be made
@@ -42,7 +46,10 @@ class PrebuiltTargets:
         profile = repr(sorted(BUILD_PROFILE.items()))
         place = self._cache.root / "targets" / hashlib.sha256((key + profile).encode()).hexdigest()[:16]
         async with self._locks.setdefault(key, anyio.Lock()):
+            if key in self._unbuildable:
+                return None
             if not place.is_dir() and not await self._build(task, place):
+                self._unbuildable.add(key)
                 return None
         return place
 
@@ -70,10 +77,8 @@ class PrebuiltTargets:
             (job / "Cargo.toml").write_text(manifest)
             build = await cargo_build(job, self._ctx, self._cache)
             if build.timed_out or build.returncode != 0:
-                raise StoreError(
-                    f"crate task {task.task_id}: its dependencies do not build offline from the crate cache "
-                    f"({self._cache.root}): {build.reason}"
-                )
+                log.warning("no prebuilt dependencies for this task's crates", task=task.task_id, reason=build.reason)
+                return False
             shutil.rmtree(job / "target" / "debug" / "incremental", ignore_errors=True)  # the template's own
             place.parent.mkdir(parents=True, exist_ok=True)
             staged = Path(tempfile.mkdtemp(prefix=".staged-", dir=place.parent))
