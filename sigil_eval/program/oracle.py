@@ -17,7 +17,7 @@ import math
 import struct
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sigil_eval.program import case_data, rust_values
 from sigil_eval.program.rust_types import RustType
@@ -229,12 +229,37 @@ def _read(values: bytes, total_bytes: int, count: int, *, capped: bool = True) -
     return got
 
 
+class ValueCheck(NamedTuple):
+    """The recorded values against every case, read and compared once."""
+
+    right: int  # cases that got exactly one value, and the expected one (none when the record is unreadable)
+    mismatch: str | None  # why the values fail the cases (the first case, in order, missing or wrong); None: all right
+    first_wrong: str | None  # that first failure when it is a wrong value, every case before it recorded and right
+
+
+def check_values(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> ValueCheck:
+    got = _read(values, total_bytes, len(cases))
+    if isinstance(got, str):
+        return ValueCheck(0, got, None)
+    right, first, wrong = 0, None, False
+    for i, case in enumerate(cases):
+        if i not in got:
+            first = first or f"case {i} recorded no value"
+        elif compares(case, got[i], ty):
+            right += 1
+        elif first is None:
+            first, wrong = _wrong(i, case, got[i]), True
+    return ValueCheck(right, first, first if wrong else None)
+
+
 def mismatch(
     cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int, *, only_first: int | None = None
 ) -> str | None:
     """Why the recorded values fail the cases (the first `only_first` of them, if given), or None when every one
     got exactly one matching value."""
-    got = _read(values, total_bytes, len(cases), capped=only_first is None)
+    if only_first is None:
+        return check_values(cases, ty, values, total_bytes).mismatch
+    got = _read(values, total_bytes, len(cases), capped=False)
     if isinstance(got, str):
         return got
     for i, case in enumerate(cases[:only_first]):
@@ -245,26 +270,10 @@ def mismatch(
     return None
 
 
-def cases_right(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> int:
-    """How many cases got exactly one value, and the expected one (none when the record is unreadable)."""
-    got = _read(values, total_bytes, len(cases))
-    if isinstance(got, str):
-        return 0
-    return sum(1 for i, case in enumerate(cases) if i in got and compares(case, got[i], ty))
-
-
 def first_wrong_value(cases: tuple[Case, ...], ty: RustType, values: bytes, total_bytes: int) -> str | None:
     """For a run that stopped early: the first case, in order, whose recorded value is wrong, when every case
     before it was recorded and right (where in-process asserts would have failed first); else None."""
-    got = _read(values, total_bytes, len(cases))
-    if isinstance(got, str):
-        return None
-    for i, case in enumerate(cases):
-        if i not in got:
-            return None
-        if not compares(case, got[i], ty):
-            return _wrong(i, case, got[i])
-    return None
+    return check_values(cases, ty, values, total_bytes).first_wrong
 
 
 def _wrong(i: int, case: Case, actual: Any) -> str:

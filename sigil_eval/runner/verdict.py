@@ -6,7 +6,7 @@ import re
 import signal
 from dataclasses import dataclass
 
-from sigil_eval.program.oracle import cases_right, first_wrong_value, mismatch, result_type
+from sigil_eval.program.oracle import check_values, mismatch, result_type
 from sigil_eval.records import ErrorType, Problem
 from sigil_eval.runner.harness_protocol import ChildRecord
 from sigil_eval.runner.process import ProcessOutcome
@@ -126,12 +126,12 @@ def judge_values(problem: Problem, run: TestVerdict, values: bytes, total_bytes:
     base = None
     if problem.plus_from is not None:
         base = mismatch(problem.cases, ty, values, total_bytes, only_first=problem.plus_from) is None
-    right = cases_right(problem.cases, ty, values, total_bytes)
+    checked = check_values(problem.cases, ty, values, total_bytes)
     if not run.passed:
-        wrong = first_wrong_value(problem.cases, ty, values, total_bytes)
+        wrong = checked.first_wrong
         failed = run if wrong is None else TestVerdict(False, "assertion_failure", wrong)
-        return TestVerdict(False, failed.error_type, failed.reason, base, right)
-    reason = mismatch(problem.cases, ty, values, total_bytes)
-    if reason is not None:
-        return TestVerdict(False, "assertion_failure", reason, base, right)
-    return TestVerdict(True, None, f"{len(problem.cases)} recorded case(s) returned the expected values", base, right)
+        return TestVerdict(False, failed.error_type, failed.reason, base, checked.right)
+    if checked.mismatch is not None:
+        return TestVerdict(False, "assertion_failure", checked.mismatch, base, checked.right)
+    reason = f"{len(problem.cases)} recorded case(s) returned the expected values"
+    return TestVerdict(True, None, reason, base, checked.right)
